@@ -1,0 +1,3 @@
+module github.com/jitsim/jitsim
+
+go 1.26.8
