@@ -1,7 +1,9 @@
 // Package jit is Marqeta's Just-In-Time funding wire protocol: the transaction
 // object Marqeta sends a gateway, the gateway's answer, the transaction
-// webhook envelope, the method, decline-reason, type and state enums, and an
-// exact decimal Amount for money on the wire.
+// webhook envelope, the method, decline-reason, type and state enums, the
+// transaction response codes, and an exact decimal Amount for money on the
+// wire. DecodeTransaction and DecodeWebhook decode request and webhook bodies
+// strictly (one object, no duplicate keys) while ignoring unknown fields.
 //
 // Names, nesting and enums follow Marqeta's Core API (transaction_model,
 // jit_funding_api, gpa_response, gateway_log_model, cardholder_balance). The

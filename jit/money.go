@@ -2,10 +2,10 @@ package jit
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // MaxScale is the number of decimal places an Amount can hold exactly. It is
@@ -99,10 +99,16 @@ func MustMinor(minor int64, currency string) Amount {
 	return a
 }
 
-// ParseAmount parses a decimal such as "42.17", "-3", "1.5e2" or "0.001".
-// It rejects NaN, infinities, hexadecimal, empty strings, values beyond the
-// int64 range of Amount and more than MaxScale significant decimals, with an
-// *Error of code EINVALID.
+// ParseAmount parses a JSON number such as "42.17", "-3", "1.5e2" or
+// "0.001". It follows the JSON number grammar exactly, so "+1", ".5", "1.",
+// "012", "0x10", "NaN", "Infinity", surrounding spaces and the empty string
+// are rejected. The value must be exact in an Amount: a non-zero value that
+// needs more than MaxScale decimals ("0.0000001", "1e-400"; trailing zeros
+// as in "1.0000000" do not count) or lies beyond the int64 range of micros
+// ("1e400", "9223372036854.775808") is rejected rather than rounded. Zero
+// is accepted however it is written ("-0", "0e-400"); it prints without a
+// sign and with at most MaxScale decimals. Errors are *Error with code
+// EINVALID.
 func ParseAmount(s string) (Amount, error) {
 	a, ok := parseDecimal(s)
 	if !ok {
@@ -122,62 +128,76 @@ func MustAmount(s string) Amount {
 
 // String returns the amount as a plain decimal ("42.17", "-0.50", "10").
 func (a Amount) String() string {
-	return string(a.appendText(nil))
+	var buf [24]byte
+	return string(a.appendText(buf[:0]))
 }
 
+// appendText appends the decimal form of a: a sign for negative amounts, the
+// whole part, and then a.places decimals, or more when the value has more
+// significant decimals than a.places says (never fewer than needed, so the
+// text always parses back to an equal Amount).
 func (a Amount) appendText(b []byte) []byte {
 	m := a.micros
-	neg := m < 0
 	var u uint64
-	if neg {
-		u = uint64(-(m + 1)) + 1 // safe for MinInt64
+	if m < 0 {
 		b = append(b, '-')
+		u = uint64(-(m + 1)) + 1 // safe for MinInt64
 	} else {
 		u = uint64(m)
 	}
 	whole, frac := u/scaleFactor, u%scaleFactor
 	b = strconv.AppendUint(b, whole, 10)
-	places := int(a.places)
-	// Never drop significant digits, whatever places says.
-	need := MaxScale
-	for f := frac; need > 0 && f%10 == 0; f /= 10 {
-		need--
-	}
-	if frac == 0 {
-		need = 0
-	}
-	if need > places {
-		places = need
+	places := min(int(a.places), MaxScale)
+	if frac != 0 {
+		need := MaxScale
+		for f := frac; f%10 == 0; f /= 10 {
+			need--
+		}
+		places = max(places, need)
 	}
 	if places == 0 {
 		return b
 	}
+	var digits [MaxScale]byte // frac, zero-padded to MaxScale digits
+	for i := MaxScale - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
 	b = append(b, '.')
-	digits := strconv.AppendUint(make([]byte, 0, MaxScale), frac+scaleFactor, 10)[1:] // zero-padded to MaxScale
 	return append(b, digits[:places]...)
 }
 
-// MarshalJSON writes the amount as a JSON number.
-func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }
+// MarshalJSON writes the amount as a JSON number, with the decimals it was
+// parsed with ("10.00" stays 10.00) or, for FromMinor, the currency's
+// exponent. It never returns an error.
+func (a Amount) MarshalJSON() ([]byte, error) {
+	return a.appendText(make([]byte, 0, 24)), nil
+}
 
-// UnmarshalJSON accepts a JSON number or a string holding one. null leaves the
-// amount unchanged, as encoding/json does for other types.
+// UnmarshalJSON accepts a JSON number, or a JSON string holding exactly a JSON
+// number (no surrounding spaces). null leaves the amount unchanged, as
+// encoding/json does for other types. Anything else, and any number
+// ParseAmount rejects, is an *Error with code EINVALID.
 func (a *Amount) UnmarshalJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
 	if string(data) == "null" {
 		return nil
 	}
-	s := string(data)
-	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
-		unq, err := strconv.Unquote(s)
-		if err != nil {
-			return Errorf(EINVALID, "invalid amount %s", truncate(s, 40))
+	num := data
+	if len(data) > 0 && data[0] == '"' {
+		if len(data) >= 2 && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 {
+			num = data[1 : len(data)-1]
+		} else {
+			// Escapes ("\u0034\u0032") are rare: let encoding/json unquote.
+			var s string
+			if err := json.Unmarshal(data, &s); err != nil {
+				return Errorf(EINVALID, "invalid amount %s", truncate(string(data), 40))
+			}
+			num = []byte(s)
 		}
-		s = strings.TrimSpace(unq)
 	}
-	v, err := ParseAmount(s)
-	if err != nil {
-		return err
+	v, ok := parseDecimal(num)
+	if !ok {
+		return Errorf(EINVALID, "invalid amount %s", truncate(string(data), 40))
 	}
 	*a = v
 	return nil
@@ -188,36 +208,75 @@ var pow10 = [...]int64{1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000,
 	100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000,
 	1_000_000_000_000_000_000}
 
-// parseDecimal parses the JSON number grammar exactly, without floats.
-func parseDecimal(s string) (Amount, bool) {
+// maxExp bounds the exponent we keep; larger exponents saturate. It is far
+// beyond any exponent that can yield a representable non-zero Amount, so
+// saturating changes no result, and it keeps the arithmetic below in range.
+const maxExp = 1_000_000_000
+
+// parseDecimal parses the JSON number grammar exactly, without floats:
+//
+//	number = [ "-" ] ( "0" / digit1-9 *digit ) [ "." 1*digit ] [ ( "e" / "E" ) [ "-" / "+" ] 1*digit ]
+//
+// so "+1", ".5", "1.", "01", "0x10", " 1", "NaN" and "Inf" are rejected. The
+// value must be exactly representable: at most MaxScale significant decimals
+// and within the int64 range of micros. Zero is always representable, however
+// it is written ("0e-400", "-0.0"): negative zero becomes zero, and the
+// decimals to print are capped at MaxScale.
+func parseDecimal[T string | []byte](s T) (Amount, bool) {
 	i, n := 0, len(s)
 	neg := false
-	if i < n && (s[i] == '-' || s[i] == '+') {
-		neg = s[i] == '-'
+	if i < n && s[i] == '-' {
+		neg = true
 		i++
 	}
-	var digits []byte // significant digits, leading zeros dropped
-	intDigits, fracDigits := 0, 0
-	for ; i < n && s[i] >= '0' && s[i] <= '9'; i++ {
-		intDigits++
-		if len(digits) > 0 || s[i] != '0' {
-			digits = append(digits, s[i])
+	var (
+		mant    uint64 // significant digits, trailing zeros excluded
+		nd      int    // digits in mant
+		zeros   int    // zeros after the last non-zero digit, not yet in mant
+		frac    int    // digits after the decimal point
+		tooMany bool   // more than 19 significant digits: never representable
+	)
+	digit := func(c byte) {
+		if c == '0' {
+			if nd > 0 {
+				zeros++
+			}
+			return
 		}
+		if nd+zeros >= 19 {
+			tooMany = true
+			return
+		}
+		for ; zeros > 0; zeros-- {
+			mant *= 10
+			nd++
+		}
+		mant = mant*10 + uint64(c-'0')
+		nd++
+	}
+	// Integer part: "0", or a non-zero digit and more digits.
+	switch {
+	case i < n && s[i] == '0':
+		i++
+	case i < n && s[i] >= '1' && s[i] <= '9':
+		for ; i < n && s[i] >= '0' && s[i] <= '9'; i++ {
+			digit(s[i])
+		}
+	default:
+		return Amount{}, false
 	}
 	if i < n && s[i] == '.' {
 		i++
+		start := i
 		for ; i < n && s[i] >= '0' && s[i] <= '9'; i++ {
-			fracDigits++
-			digits = append(digits, s[i])
+			digit(s[i])
 		}
-		if fracDigits == 0 {
+		frac = i - start
+		if frac == 0 {
 			return Amount{}, false
 		}
 	}
-	if intDigits == 0 && fracDigits == 0 {
-		return Amount{}, false
-	}
-	exp := 0
+	var exp int64
 	if i < n && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		eneg := false
@@ -227,10 +286,9 @@ func parseDecimal(s string) (Amount, bool) {
 		}
 		start := i
 		for ; i < n && s[i] >= '0' && s[i] <= '9'; i++ {
-			if exp > 1000 {
-				return Amount{}, false
+			if exp < maxExp {
+				exp = exp*10 + int64(s[i]-'0')
 			}
-			exp = exp*10 + int(s[i]-'0')
 		}
 		if i == start {
 			return Amount{}, false
@@ -239,55 +297,30 @@ func parseDecimal(s string) (Amount, bool) {
 			exp = -exp
 		}
 	}
-	if i != n {
+	if i != n || tooMany {
 		return Amount{}, false
 	}
-	// value = 0.digits-with-fracDigits-decimals × 10^exp; drop trailing zeros.
-	scale := fracDigits - exp // decimal places of the integer in digits
-	for len(digits) > 0 && digits[len(digits)-1] == '0' {
-		digits = digits[:len(digits)-1]
-		scale--
-	}
-	places := fracDigits - exp
-	if places < 0 {
-		places = 0
-	}
-	if len(digits) == 0 {
-		if places > MaxScale {
-			places = MaxScale
-		}
+	places := min(max(int64(frac)-exp, 0), MaxScale)
+	if mant == 0 {
 		return Amount{places: uint8(places)}, true
 	}
-	if scale > MaxScale || len(digits) > 19 {
-		return Amount{}, false
-	}
-	var u uint64
-	for _, d := range digits {
-		u = u*10 + uint64(d-'0')
-	}
-	shift := MaxScale - scale // ≥ 0
-	if shift > 18 {
-		return Amount{}, false
+	// value = mant × 10^(zeros − frac + exp) = mant × 10^(shift − MaxScale) micros.
+	shift := MaxScale + int64(zeros) - int64(frac) + exp
+	if shift < 0 || shift >= int64(len(pow10)) {
+		return Amount{}, false // too many decimals, or far too large
 	}
 	limit := uint64(math.MaxInt64)
 	if neg {
-		limit++
+		limit++ // -2^63 is representable
 	}
-	if u > limit/uint64(pow10[shift]) {
+	p := uint64(pow10[shift])
+	if mant > limit/p {
 		return Amount{}, false
 	}
-	u *= uint64(pow10[shift])
-	if u > limit {
-		return Amount{}, false
-	}
-	var m int64
+	u := mant * p
+	m := int64(u)
 	if neg {
-		m = -int64(u-1) - 1
-	} else {
-		m = int64(u)
-	}
-	if places > MaxScale {
-		places = MaxScale
+		m = -int64(u-1) - 1 // u == 2^63 gives MinInt64
 	}
 	return Amount{micros: m, places: uint8(places)}, true
 }
@@ -299,5 +332,5 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// Sprint is fmt.Sprint for amounts in messages.
+// Amount prints itself in messages (%s, %v).
 var _ fmt.Stringer = Amount{}
