@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"sync"
 	"time"
 
@@ -135,13 +136,9 @@ func (l *Ledger) Credit(ctx context.Context, k Key, amount int64, key string) (V
 	l.freeze.RLock()
 	s := l.shard(k)
 	s.mu.Lock()
+	a := s.accounts[k]
 	l.creditMu.Lock()
 	owner, used := l.creditKeys[key]
-	if !used {
-		l.creditKeys[key] = k
-	}
-	l.creditMu.Unlock()
-	a := s.accounts[k]
 	var rec *record
 	var err error
 	switch {
@@ -151,16 +148,24 @@ func (l *Ledger) Credit(ctx context.Context, k Key, amount int64, key string) (V
 		err = jit.Errorf(jit.ECONFLICT, "idempotency key %q was used for another amount", key)
 	case used:
 		// A retry: answer the current state once the first credit is durable.
+	case !fits(amount, k.Currency) || a != nil && !fits(a.ledger+amount, k.Currency):
+		err = jit.Errorf(jit.EINVALID, "credit would take the balance past the largest amount jitsim represents")
 	default:
+		l.creditKeys[key] = k
 		if a == nil {
 			a = newAccount(k)
 			s.accounts[k] = a
 		}
 		rec = &record{Acct: k, At: l.cfg.Now().UnixNano(), Ledger: amount, Credit: &creditKey{Key: key, Amount: amount}}
 	}
+	l.creditMu.Unlock()
 	var p pos
 	if err == nil {
-		p, err = l.commit(s, a, rec)
+		if p, err = l.commit(s, a, rec); err != nil && rec != nil {
+			l.creditMu.Lock()
+			delete(l.creditKeys, key) // not booked: the key is free again
+			l.creditMu.Unlock()
+		}
 	}
 	var v View
 	if a != nil {
@@ -225,6 +230,13 @@ func (l *Ledger) wait(p pos) error {
 		return jit.Errorf(jit.EINTERNAL, "journal sync: %w", err)
 	}
 	return nil
+}
+
+// fits reports whether minor units of cur stay well inside what a jit.Amount
+// holds, with room for pending holds on top.
+func fits(minor int64, cur string) bool {
+	_, err := jit.FromMinor(minor*4, cur)
+	return minor >= 0 && minor < math.MaxInt64/4 && err == nil
 }
 
 func checkKey(k Key) error {

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"sync"
 	"testing"
@@ -214,6 +215,17 @@ func TestCreditIdempotent(t *testing.T) {
 	}
 	if b := bal(t, l, usd("u")); b.Ledger != 1000 {
 		t.Fatalf("rejected credits moved money: %+v", b)
+	}
+	// Balances stay inside what the wire can carry.
+	huge := int64(math.MaxInt64 / 8)
+	if _, err := l.Credit(ctx, usd("u"), huge, "huge"); jit.ErrorCode(err) != jit.EINVALID {
+		t.Fatalf("huge credit: %v", err)
+	}
+	if _, err := l.Credit(ctx, usd("u"), 500, "huge"); err != nil {
+		t.Fatalf("a rejected credit consumed its key: %v", err)
+	}
+	if b := bal(t, l, usd("u")); b.Ledger != 1500 {
+		t.Fatalf("after huge credit: %+v", b)
 	}
 }
 

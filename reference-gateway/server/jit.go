@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -89,26 +90,34 @@ func (s *Server) decide(r *http.Request, t *jit.Transaction, jf *jit.JITFunding)
 	}
 	cur := req.Account.Currency
 	if kind == ledger.Inquiry || kind == ledger.Verify {
-		resp.JITFunding.Balances = map[string]jit.CardholderBalance{cur: cardholderBalance(ans.Balance, cur)}
+		cb, err := cardholderBalance(ans.Balance, cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		resp.JITFunding.Balances = map[string]jit.CardholderBalance{cur: cb}
 	}
 	if !ans.Approved {
 		resp.JITFunding.DeclineReason = ans.Reason
 		return http.StatusPaymentRequired, resp, nil
 	}
 	if kind != ledger.Inquiry && kind != ledger.Verify {
-		resp.JITFunding.Amount = jit.MustMinor(ans.Amount, cur)
+		if resp.JITFunding.Amount, err = jit.FromMinor(ans.Amount, cur); err != nil {
+			return 0, nil, err
+		}
 	}
 	return http.StatusOK, resp, nil
 }
 
-func cardholderBalance(b ledger.Balance, cur string) jit.CardholderBalance {
-	return jit.CardholderBalance{
-		CurrencyCode:     cur,
-		AvailableBalance: jit.MustMinor(b.Available, cur),
-		LedgerBalance:    jit.MustMinor(b.Ledger, cur),
-		CreditBalance:    jit.MustMinor(0, cur),
-		PendingCredits:   jit.MustMinor(0, cur),
+// cardholderBalance is b on the wire. It fails only for balances beyond
+// what an Amount can hold, which the ledger's credit limit prevents.
+func cardholderBalance(b ledger.Balance, cur string) (jit.CardholderBalance, error) {
+	avail, err1 := jit.FromMinor(b.Available, cur)
+	led, err2 := jit.FromMinor(b.Ledger, cur)
+	zero, err3 := jit.FromMinor(0, cur)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return jit.CardholderBalance{}, jit.Errorf(jit.EINTERNAL, "balance out of range: %w", err)
 	}
+	return jit.CardholderBalance{CurrencyCode: cur, AvailableBalance: avail, LedgerBalance: led, CreditBalance: zero, PendingCredits: zero}, nil
 }
 
 var knownMethods = func() map[string]bool {
