@@ -1,0 +1,204 @@
+package journal
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+const (
+	// MaxRecordSize is the largest payload Append accepts. A segment record
+	// that claims to be longer is corrupt.
+	MaxRecordSize = 16 << 20
+
+	// MaxSnapshotSize is the largest snapshot WriteSnapshot accepts: the
+	// length field is 32 bits wide.
+	MaxSnapshotSize int64 = 1<<32 - 1
+
+	// DefaultMaxBatchBytes is the group-commit write size used when
+	// Options.MaxBatchBytes is zero.
+	DefaultMaxBatchBytes = 4 << 20
+)
+
+const (
+	version         = 1
+	headerSize      = 16
+	frameHeaderSize = 8
+
+	segmentMagic  = "JLOG"
+	snapshotMagic = "JSNP"
+
+	segmentExt  = ".log"
+	snapshotExt = ".snap"
+	tempExt     = ".tmp"
+
+	nameDigits = 20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// appendHeader appends a file header to b.
+func appendHeader(b []byte, magic string, p Pos) []byte {
+	b = append(b, magic...)
+	b = binary.LittleEndian.AppendUint32(b, version)
+	return binary.LittleEndian.AppendUint64(b, p)
+}
+
+// frameChecksum returns the checksum of a record: CRC-32C of its 4 length
+// bytes followed by its payload.
+func frameChecksum(length, payload []byte) uint32 {
+	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, payload)
+}
+
+// appendFrame appends data framed as one record to b.
+func appendFrame(b, data []byte) []byte {
+	var h [frameHeaderSize]byte
+	binary.LittleEndian.PutUint32(h[:4], uint32(len(data)))
+	binary.LittleEndian.PutUint32(h[4:], frameChecksum(h[:4], data))
+	return append(append(b, h[:]...), data...)
+}
+
+// fileName returns the name of the segment or snapshot file for p.
+func fileName(p Pos, ext string) string {
+	return fmt.Sprintf("%0*d%s", nameDigits, p, ext)
+}
+
+// parseName returns the position in a file name of the form
+// <20 digits><ext>, and whether name has that form with a position above 0.
+func parseName(name, ext string) (Pos, bool) {
+	digits, ok := strings.CutSuffix(name, ext)
+	if !ok || len(digits) != nameDigits || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	p, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || p == 0 {
+		return 0, false
+	}
+	return p, true
+}
+
+// recordReader reads the records of one segment or snapshot file after
+// checking its header.
+type recordReader struct {
+	r    *bufio.Reader
+	path string
+	off  int64 // offset of the next record
+	size int64 // bytes to read, from the start of the file
+	max  int64 // largest valid payload
+	hdr  [frameHeaderSize]byte
+}
+
+// newRecordReader checks the header of the file r reads from, which must
+// have the given magic and position, and returns a reader for the records in
+// its first size bytes. A bad header is a *CorruptError; an I/O error is
+// returned wrapped.
+func newRecordReader(r io.Reader, path string, size int64, magic string, p Pos, max int64) (*recordReader, error) {
+	rr := &recordReader{r: bufio.NewReaderSize(r, 256<<10), path: path, off: headerSize, size: size, max: max}
+	if size < headerSize {
+		return nil, rr.corrupt(0, fmt.Sprintf("short header (%d of %d bytes)", size, headerSize))
+	}
+	var h [headerSize]byte
+	if _, err := io.ReadFull(rr.r, h[:]); err != nil {
+		return nil, fmt.Errorf("journal: read %s: %w", path, err)
+	}
+	if string(h[:4]) != magic {
+		return nil, rr.corrupt(0, fmt.Sprintf("bad magic %q, want %q", h[:4], magic))
+	}
+	if v := binary.LittleEndian.Uint32(h[4:8]); v != version {
+		return nil, rr.corrupt(4, fmt.Sprintf("unsupported version %d", v))
+	}
+	if hp := binary.LittleEndian.Uint64(h[8:]); hp != p {
+		return nil, rr.corrupt(8, fmt.Sprintf("header position %d does not match file name", hp))
+	}
+	return rr, nil
+}
+
+func (rr *recordReader) corrupt(off int64, reason string) *CorruptError {
+	return &CorruptError{Path: rr.path, Offset: off, Reason: reason}
+}
+
+// next reads the next record and returns its payload, reusing buf when it is
+// large enough (pass nil for a fresh slice). It returns io.EOF after the last
+// record, a *CorruptError for an invalid record (leaving rr.off at its
+// start), and a wrapped error for an I/O failure.
+func (rr *recordReader) next(buf []byte) ([]byte, error) {
+	rem := rr.size - rr.off
+	switch {
+	case rem == 0:
+		return nil, io.EOF
+	case rem < frameHeaderSize:
+		return nil, rr.corrupt(rr.off, fmt.Sprintf("partial length header (%d of %d bytes)", rem, frameHeaderSize))
+	}
+	if _, err := io.ReadFull(rr.r, rr.hdr[:]); err != nil {
+		return nil, fmt.Errorf("journal: read %s: %w", rr.path, err)
+	}
+	n := int64(binary.LittleEndian.Uint32(rr.hdr[:4]))
+	if n > rr.max {
+		return nil, rr.corrupt(rr.off, fmt.Sprintf("record length %d exceeds maximum %d", n, rr.max))
+	}
+	if have := rem - frameHeaderSize; n > have {
+		return nil, rr.corrupt(rr.off, fmt.Sprintf("partial payload (%d of %d bytes)", have, n))
+	}
+	if int64(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(rr.r, buf); err != nil {
+		return nil, fmt.Errorf("journal: read %s: %w", rr.path, err)
+	}
+	if frameChecksum(rr.hdr[:4], buf) != binary.LittleEndian.Uint32(rr.hdr[4:]) {
+		return nil, rr.corrupt(rr.off, "checksum mismatch")
+	}
+	rr.off += frameHeaderSize + n
+	return buf, nil
+}
+
+// validFrameAfter returns the offset of the first byte position at or after
+// from, and before size, where a valid record frame starts, or -1 if there is
+// none. Open uses it to tell a torn tail (nothing valid after the bad record)
+// from corruption in the middle of a segment.
+func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
+	buf := make([]byte, 1<<20)
+	var base, end int64 // buf[:end-base] holds the file's bytes [base, end)
+	for y := from; y+frameHeaderSize <= size; y++ {
+		if y+frameHeaderSize > end {
+			n, err := f.ReadAt(buf, y)
+			if n < frameHeaderSize {
+				if err == nil || err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return 0, fmt.Errorf("read: %w", err)
+			}
+			base, end = y, y+int64(n)
+		}
+		h := buf[y-base : y-base+frameHeaderSize]
+		n := int64(binary.LittleEndian.Uint32(h[:4]))
+		stop := y + frameHeaderSize + n
+		if n > MaxRecordSize || stop > size {
+			continue
+		}
+		var sum uint32
+		if stop <= end {
+			sum = frameChecksum(h[:4], buf[y-base+frameHeaderSize:stop-base])
+		} else {
+			c := crc32.New(castagnoli)
+			c.Write(h[:4])
+			if _, err := io.Copy(c, io.NewSectionReader(f, y+frameHeaderSize, n)); err != nil {
+				return 0, fmt.Errorf("read: %w", err)
+			}
+			sum = c.Sum32()
+		}
+		if sum == binary.LittleEndian.Uint32(h[4:]) {
+			return y, nil
+		}
+	}
+	return -1, nil
+}
+
+func segmentPath(dir string, p Pos) string  { return filepath.Join(dir, fileName(p, segmentExt)) }
+func snapshotPath(dir string, p Pos) string { return filepath.Join(dir, fileName(p, snapshotExt)) }

@@ -1,0 +1,614 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// openT opens and loads the journal in dir, failing the test on error, and
+// returns it with the loaded snapshot (nil if none) and records.
+func openT(t testing.TB, dir string, opts Options) (j *Journal, snap []byte, recs []string) {
+	t.Helper()
+	j, err := Open(dir, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	snap, recs, err = loadAll(j)
+	if err != nil {
+		j.Close()
+		t.Fatalf("Load: %v", err)
+	}
+	return j, snap, recs
+}
+
+// loadAll loads j and returns what it read.
+func loadAll(j *Journal) (snap []byte, recs []string, err error) {
+	err = j.Load(
+		func(data []byte) error {
+			if snap != nil {
+				return errors.New("snap called twice")
+			}
+			snap = append([]byte{}, data...)
+			return nil
+		},
+		func(data []byte) error {
+			recs = append(recs, string(data))
+			return nil
+		})
+	return snap, recs, err
+}
+
+func closeT(t testing.TB, j *Journal) {
+	t.Helper()
+	if err := j.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+func appendT(t testing.TB, j *Journal, data string) Pos {
+	t.Helper()
+	p, err := j.Append([]byte(data))
+	if err != nil {
+		t.Fatalf("Append(%q): %v", data, err)
+	}
+	return p
+}
+
+func waitT(t testing.TB, j *Journal, p Pos) {
+	t.Helper()
+	if err := j.Wait(p); err != nil {
+		t.Fatalf("Wait(%d): %v", p, err)
+	}
+}
+
+// files returns the names of the files in dir, sorted.
+func files(t testing.TB, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func fileSize(t testing.TB, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+func recName(i int) string { return fmt.Sprintf("record %d", i) }
+
+func TestEmpty(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "journal")
+	j, snap, recs := openT(t, dir, Options{})
+	if snap != nil || recs != nil {
+		t.Fatalf("new journal loaded snapshot %q, records %q", snap, recs)
+	}
+	if got, want := j.Size(), int64(headerSize); got != want {
+		t.Errorf("Size = %d, want %d", got, want)
+	}
+	closeT(t, j)
+	if got, want := files(t, dir), []string{fileName(1, segmentExt)}; !slices.Equal(got, want) {
+		t.Errorf("files = %q, want %q", got, want)
+	}
+}
+
+// TestRoundTrip writes records across two Rotate+WriteSnapshot cycles and
+// checks that a reopen loads the newest snapshot and only the records after
+// it, and that older segments and snapshots are gone.
+func TestRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	var last Pos
+	for i := 0; i < 1000; i++ {
+		p := appendT(t, j, recName(i))
+		if p != Pos(i+1) {
+			t.Fatalf("record %d at position %d, want %d", i, p, i+1)
+		}
+		if i%97 == 0 {
+			waitT(t, j, p)
+		}
+		if i == 299 || i == 699 {
+			rp, err := j.Rotate()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rp != p+1 {
+				t.Fatalf("Rotate after position %d = %d", p, rp)
+			}
+			before := j.Size()
+			if err := j.WriteSnapshot(rp, []byte(strconv.Itoa(i+1))); err != nil {
+				t.Fatal(err)
+			}
+			if after := j.Size(); after >= before || after < headerSize {
+				t.Errorf("Size went from %d to %d across a snapshot", before, after)
+			}
+		}
+		last = p
+	}
+	waitT(t, j, last)
+	closeT(t, j)
+
+	want := []string{fileName(701, segmentExt), fileName(701, snapshotExt)}
+	if got := files(t, dir); !slices.Equal(got, want) {
+		t.Fatalf("files = %q, want %q", got, want)
+	}
+	j, snap, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if string(snap) != "700" {
+		t.Errorf("snapshot = %q, want %q", snap, "700")
+	}
+	if len(recs) != 300 || recs[0] != recName(700) || recs[299] != recName(999) {
+		t.Fatalf("loaded %d records %q..., want records 700..999", len(recs), recs[:min(len(recs), 3)])
+	}
+	for k, r := range recs {
+		if r != recName(700+k) {
+			t.Fatalf("record %d = %q, want %q", k, r, recName(700+k))
+		}
+	}
+	if got, want := j.Size(), fileSize(t, filepath.Join(dir, fileName(701, segmentExt))); got != want {
+		t.Errorf("Size = %d, want %d", got, want)
+	}
+	if p := appendT(t, j, "more"); p != 1001 {
+		t.Errorf("first position after reopen = %d, want 1001", p)
+	}
+}
+
+// TestConcurrentAppend runs 100 goroutines appending 100 records each and
+// checks every record is loaded at the position Append returned, so each
+// goroutine's records are in its own order.
+func TestConcurrentAppend(t *testing.T) {
+	const goroutines, per = 100, 100
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	var mu sync.Mutex
+	at := make(map[Pos]string)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			var prev Pos
+			for i := range per {
+				data := fmt.Sprintf("%d:%d", g, i)
+				p, err := j.Append([]byte(data))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if p <= prev {
+					t.Errorf("goroutine %d: position %d after %d", g, p, prev)
+				}
+				prev = p
+				if err := j.Wait(p); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				at[p] = data
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	syncs := j.syncs.Load()
+	closeT(t, j)
+	t.Logf("%d records in %d fsyncs", goroutines*per, syncs)
+
+	j, _, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if len(recs) != goroutines*per {
+		t.Fatalf("loaded %d records, want %d", len(recs), goroutines*per)
+	}
+	next := make([]int, goroutines)
+	for k, r := range recs {
+		if at[Pos(k+1)] != r {
+			t.Fatalf("position %d holds %q, Append returned it for %q", k+1, r, at[Pos(k+1)])
+		}
+		var g, i int
+		if _, err := fmt.Sscanf(r, "%d:%d", &g, &i); err != nil {
+			t.Fatal(err)
+		}
+		if i != next[g] {
+			t.Fatalf("goroutine %d: record %d loaded where %d was expected", g, i, next[g])
+		}
+		next[g]++
+	}
+}
+
+// TestCloseFlushes checks that Close makes records durable that nobody
+// waited for, and what each method does after Close.
+func TestCloseFlushes(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	var last Pos
+	for i := range 50 {
+		last = appendT(t, j, recName(i))
+	}
+	closeT(t, j)
+	if err := j.Wait(last); err != nil {
+		t.Errorf("Wait after Close for a flushed record: %v", err)
+	}
+	if _, err := j.Append([]byte("late")); !errors.Is(err, ErrClosed) {
+		t.Errorf("Append after Close: %v, want ErrClosed", err)
+	}
+	if _, err := j.Rotate(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Rotate after Close: %v, want ErrClosed", err)
+	}
+	if err := j.WriteSnapshot(last, nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("WriteSnapshot after Close: %v, want ErrClosed", err)
+	}
+	if err := j.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Close: %v, want ErrClosed", err)
+	}
+
+	j, _, recs := openT(t, dir, Options{})
+	if len(recs) != 50 || recs[49] != recName(49) {
+		t.Fatalf("reopen loaded %d records, want 50", len(recs))
+	}
+	closeT(t, j)
+
+	j, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeT(t, j)
+	if _, _, err := loadAll(j); !errors.Is(err, ErrClosed) {
+		t.Errorf("Load after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestLoadOnce(t *testing.T) {
+	dir := t.TempDir()
+	j, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := j.Append([]byte("x")); !errors.Is(err, errNotLoaded) {
+		t.Errorf("Append before Load: %v, want %v", err, errNotLoaded)
+	}
+	if _, err := j.Rotate(); !errors.Is(err, errNotLoaded) {
+		t.Errorf("Rotate before Load: %v, want %v", err, errNotLoaded)
+	}
+	if err := j.WriteSnapshot(1, nil); !errors.Is(err, errNotLoaded) {
+		t.Errorf("WriteSnapshot before Load: %v, want %v", err, errNotLoaded)
+	}
+	if _, _, err := loadAll(j); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := loadAll(j); !errors.Is(err, errLoaded) {
+		t.Errorf("second Load: %v, want %v", err, errLoaded)
+	}
+	if err := j.Load(nil, nil); err == nil {
+		t.Error("Load with nil callbacks succeeded")
+	}
+}
+
+func TestLoadCallbackError(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	for i := range 5 {
+		appendT(t, j, recName(i))
+	}
+	p, _ := j.Rotate()
+	if err := j.WriteSnapshot(p, []byte("five")); err != nil {
+		t.Fatal(err)
+	}
+	appendT(t, j, recName(5))
+	appendT(t, j, recName(6))
+	closeT(t, j)
+
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name      string
+		snap, rec func([]byte) error
+		want      string
+	}{
+		{"snap", func([]byte) error { return boom }, func([]byte) error { return nil }, "journal: load snapshot 6: boom"},
+		{"rec", func([]byte) error { return nil }, func(b []byte) error {
+			if string(b) == recName(6) {
+				return boom
+			}
+			return nil
+		}, "journal: load record 7: boom"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := Open(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer j.Close()
+			err = j.Load(tc.snap, tc.rec)
+			if !errors.Is(err, boom) || err.Error() != tc.want {
+				t.Fatalf("Load = %v, want %q", err, tc.want)
+			}
+			if _, err := j.Append([]byte("x")); !errors.Is(err, errNotLoaded) {
+				t.Errorf("Append after failed Load: %v, want %v", err, errNotLoaded)
+			}
+		})
+	}
+}
+
+func TestWaitPositions(t *testing.T) {
+	j, _, _ := openT(t, t.TempDir(), Options{})
+	defer closeT(t, j)
+	if err := j.Wait(0); err != nil {
+		t.Errorf("Wait(0) = %v", err)
+	}
+	if err := j.Wait(1); err == nil {
+		t.Error("Wait for an unappended position succeeded")
+	}
+	p := appendT(t, j, "a")
+	waitT(t, j, p)
+	waitT(t, j, p) // already durable
+	if err := j.Wait(p + 1); err == nil {
+		t.Error("Wait for an unappended position succeeded")
+	}
+}
+
+func TestAppendLimits(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	if _, err := j.Append(make([]byte, MaxRecordSize+1)); err == nil {
+		t.Error("Append of MaxRecordSize+1 bytes succeeded")
+	}
+	big := strings.Repeat("b", MaxRecordSize)
+	p1 := appendT(t, j, big)
+	p2 := appendT(t, j, "") // empty records are records
+	waitT(t, j, p2)
+	closeT(t, j)
+	j, _, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if p1 != 1 || len(recs) != 2 || recs[0] != big || recs[1] != "" {
+		t.Fatalf("loaded %d records, want the maximal one and an empty one", len(recs))
+	}
+}
+
+// TestBatchCap checks that no write is larger than MaxBatchBytes unless it
+// holds a single record, under concurrent appends.
+func TestBatchCap(t *testing.T) {
+	const max = 256
+	dir := t.TempDir()
+	var mu sync.Mutex
+	var writes []int
+	wrap := func(f *os.File) segmentFile {
+		return &faultyFile{File: f, onWrite: func(n int) {
+			mu.Lock()
+			writes = append(writes, n)
+			mu.Unlock()
+		}}
+	}
+	j, err := open(dir, Options{MaxBatchBytes: max, NoSync: true}, wrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := loadAll(j); err != nil {
+		t.Fatal(err)
+	}
+	rec := strings.Repeat("r", 50) // 58 bytes framed: 4 fit in a batch
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if _, err := j.Append([]byte(rec)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	appendT(t, j, strings.Repeat("L", 1000)) // alone in its batch
+	closeT(t, j)
+	mu.Lock()
+	defer mu.Unlock()
+	total := 0
+	for _, n := range writes {
+		total += n
+		if n > max && n != frameHeaderSize+1000 {
+			t.Errorf("write of %d bytes, cap %d", n, max)
+		}
+	}
+	if want := 400*58 + 1008; total != want {
+		t.Errorf("wrote %d bytes, want %d", total, want)
+	}
+	j, _, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if len(recs) != 401 {
+		t.Errorf("loaded %d records, want 401", len(recs))
+	}
+}
+
+func TestRotate(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	if p, err := j.Rotate(); err != nil || p != 1 {
+		t.Fatalf("Rotate on an empty journal = %d, %v; want 1", p, err)
+	}
+	appendT(t, j, "a")
+	if p, err := j.Rotate(); err != nil || p != 2 {
+		t.Fatalf("Rotate = %d, %v; want 2", p, err)
+	}
+	if p, err := j.Rotate(); err != nil || p != 2 {
+		t.Fatalf("Rotate of an empty segment = %d, %v; want 2", p, err)
+	}
+	if err := j.WriteSnapshot(2, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := files(t, dir), []string{fileName(2, segmentExt), fileName(2, snapshotExt)}; !slices.Equal(got, want) {
+		t.Errorf("files = %q, want %q", got, want)
+	}
+	// Rotations queued behind pending records, with no Wait in between.
+	for i := range 3 {
+		appendT(t, j, recName(i))
+		if _, err := j.Rotate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeT(t, j)
+	want := []string{fileName(2, segmentExt), fileName(2, snapshotExt), fileName(3, segmentExt), fileName(4, segmentExt), fileName(5, segmentExt)}
+	if got := files(t, dir); !slices.Equal(got, want) {
+		t.Errorf("files = %q, want %q", got, want)
+	}
+	j, snap, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if string(snap) != "a" || !slices.Equal(recs, []string{recName(0), recName(1), recName(2)}) {
+		t.Errorf("loaded %q, %q", snap, recs)
+	}
+}
+
+// TestSnapshotMidSegment writes a snapshot at a position that is not a
+// segment boundary: the segment stays and Load skips the covered records.
+func TestSnapshotMidSegment(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	for i := range 10 {
+		appendT(t, j, recName(i))
+	}
+	if err := j.WriteSnapshot(6, []byte("5")); err != nil {
+		t.Fatal(err)
+	}
+	closeT(t, j)
+	if got, want := files(t, dir), []string{fileName(1, segmentExt), fileName(6, snapshotExt)}; !slices.Equal(got, want) {
+		t.Errorf("files = %q, want %q", got, want)
+	}
+	j, snap, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if string(snap) != "5" || len(recs) != 5 || recs[0] != recName(5) {
+		t.Errorf("loaded %q, %q", snap, recs)
+	}
+}
+
+func TestWriteSnapshotErrors(t *testing.T) {
+	j, _, _ := openT(t, t.TempDir(), Options{})
+	defer closeT(t, j)
+	appendT(t, j, "a")
+	appendT(t, j, "b")
+	for _, p := range []Pos{0, 4} {
+		if err := j.WriteSnapshot(p, nil); err == nil {
+			t.Errorf("WriteSnapshot(%d) with next position 3 succeeded", p)
+		}
+	}
+	if err := j.WriteSnapshot(3, []byte("ab")); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.WriteSnapshot(2, []byte("a")); err == nil {
+		t.Error("WriteSnapshot older than the newest snapshot succeeded")
+	}
+}
+
+// TestTornTailEveryOffset cuts a segment at every byte offset and checks
+// that Open keeps exactly the complete records and truncates the rest.
+func TestTornTailEveryOffset(t *testing.T) {
+	src := t.TempDir()
+	j, _, _ := openT(t, src, Options{NoSync: true})
+	payloads := []string{"", "a", "0123456789", strings.Repeat("x", 100), "last"}
+	ends := []int64{headerSize}
+	for _, p := range payloads {
+		appendT(t, j, p)
+		ends = append(ends, ends[len(ends)-1]+frameHeaderSize+int64(len(p)))
+	}
+	closeT(t, j)
+	full, err := os.ReadFile(filepath.Join(src, fileName(1, segmentExt)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(full)) != ends[len(ends)-1] {
+		t.Fatalf("segment is %d bytes, want %d", len(full), ends[len(ends)-1])
+	}
+	for cut := int64(headerSize); cut <= int64(len(full)); cut++ {
+		dir := t.TempDir()
+		path := filepath.Join(dir, fileName(1, segmentExt))
+		if err := os.WriteFile(path, full[:cut], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		n := 0 // complete records before cut
+		for n+1 < len(ends) && ends[n+1] <= cut {
+			n++
+		}
+		j, _, recs := openT(t, dir, Options{NoSync: true})
+		if !slices.Equal(recs, payloads[:n]) && !(n == 0 && recs == nil) {
+			t.Fatalf("cut at %d: loaded %q, want %q", cut, recs, payloads[:n])
+		}
+		if got := fileSize(t, path); got != ends[n] {
+			t.Fatalf("cut at %d: file is %d bytes after Open, want %d", cut, got, ends[n])
+		}
+		if p := appendT(t, j, "again"); p != Pos(n+1) {
+			t.Fatalf("cut at %d: next position %d, want %d", cut, p, n+1)
+		}
+		closeT(t, j)
+	}
+}
+
+// TestGarbageTail appends bytes that hold no valid record after valid ones:
+// Open treats them as a torn tail.
+func TestGarbageTail(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	appendT(t, j, "a")
+	appendT(t, j, "b")
+	closeT(t, j)
+	path := filepath.Join(dir, fileName(1, segmentExt))
+	size := fileSize(t, path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := make([]byte, 3000)
+	for i := range garbage {
+		garbage[i] = byte(i*7 + i*i*13 + 0x80) // deterministic, high bytes: no plausible lengths
+	}
+	f.Write(garbage)
+	f.Close()
+	j, _, recs := openT(t, dir, Options{})
+	defer closeT(t, j)
+	if !slices.Equal(recs, []string{"a", "b"}) || fileSize(t, path) != size {
+		t.Errorf("loaded %q, size %d; want [a b], size %d", recs, fileSize(t, path), size)
+	}
+}
+
+// TestLoadDetectsDamage damages a record between Open and Load.
+func TestLoadDetectsDamage(t *testing.T) {
+	dir := t.TempDir()
+	j, _, _ := openT(t, dir, Options{})
+	appendT(t, j, recName(1))
+	appendT(t, j, recName(2))
+	closeT(t, j)
+	j, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	path := filepath.Join(dir, fileName(1, segmentExt))
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte{'R'}, 40) // first payload byte of record 2
+	f.Close()
+	_, recs, err := loadAll(j)
+	var ce *CorruptError
+	if !errors.As(err, &ce) || ce.Path != path || ce.Offset != 32 || ce.Reason != "checksum mismatch" {
+		t.Fatalf("Load = %v, want a checksum mismatch at offset 32 of %s", err, path)
+	}
+	if !slices.Equal(recs, []string{recName(1)}) {
+		t.Errorf("records before the damage = %q", recs)
+	}
+}

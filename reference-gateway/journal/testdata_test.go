@@ -1,0 +1,235 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the journal directories under testdata")
+
+// Helpers that build journal files byte by byte for testdata.
+
+func r(i int) []byte { return []byte(recName(i)) } // 8 bytes: 16 framed
+
+func segBytes(first Pos, recs ...[]byte) []byte {
+	b := appendHeader(nil, segmentMagic, first)
+	for _, rec := range recs {
+		b = appendFrame(b, rec)
+	}
+	return b
+}
+
+func snapBytes(p Pos, data []byte) []byte {
+	return appendFrame(appendHeader(nil, snapshotMagic, p), data)
+}
+
+func frame(data []byte) []byte { return appendFrame(nil, data) }
+
+func cat(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+
+// flip returns a copy of b with the bits in mask flipped at offset off.
+func flip(b []byte, off int, mask byte) []byte {
+	b = bytes.Clone(b)
+	b[off] ^= mask
+	return b
+}
+
+// put32 returns a copy of b with v written little-endian at off.
+func put32(b []byte, off int, v uint32) []byte {
+	b = bytes.Clone(b)
+	binary.LittleEndian.PutUint32(b[off:], v)
+	return b
+}
+
+var (
+	seg1 = fileName(1, segmentExt)
+	seg4 = fileName(4, segmentExt)
+	seg5 = fileName(5, segmentExt)
+)
+
+// testdataDirs is what -update writes: one journal directory per case.
+// Offsets in the comments are for segment 1, where record i (from 1) starts
+// at 16*i: a 16-byte file header, then 16-byte frames of 8-byte payloads.
+func testdataDirs() map[string]map[string][]byte {
+	three := segBytes(1, r(1), r(2), r(3)) // 64 bytes
+	return map[string]map[string][]byte{
+		"valid": {seg1: three},
+		// 5 of the 8 bytes of record 4's frame header.
+		"torn-header": {seg1: cat(three, frame(r(4))[:5])},
+		// record 4's frame header and 4 of its 8 payload bytes.
+		"torn-payload": {seg1: cat(three, frame(r(4))[:12])},
+		// record 4 complete but its last payload byte damaged.
+		"bad-checksum-tail": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4)), 79, 0x01)},
+		// what a file system can leave when a crash extends a file but not its data.
+		"zero-tail": {seg1: cat(three, make([]byte, 4096))},
+		// record 4's length is garbage and nothing follows.
+		"huge-length-tail": {seg1: put32(segBytes(1, r(1), r(2), r(3), r(4)), 64, 0xfffffff0)},
+		// record 2's payload damaged, with valid records 3..5 after it.
+		"corrupt-middle": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4), r(5)), 43, 0x20)},
+		// record 2's length 8 → 9, with valid records after it.
+		"flipped-length": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4)), 32, 0x01)},
+		// record 2's length is garbage, with valid records after it.
+		"huge-length": {seg1: put32(segBytes(1, r(1), r(2), r(3), r(4)), 32, 0xfffffff0)},
+		"bad-magic":   {seg1: cat([]byte("XLOG"), three[4:])},
+		"bad-version": {seg1: put32(three, 4, 2)},
+		// a segment file renamed: its header says it starts at 7.
+		"header-mismatch": {seg1: segBytes(7, r(1))},
+		// a torn tail in a segment that is not the last one.
+		"corrupt-nonlast": {seg1: cat(three, frame(r(4))[:12]), seg4: segBytes(4, r(4), r(5))},
+		// segment 5 follows segment 1, which ends at position 4.
+		"gap": {seg1: three, seg5: segBytes(5, r(5))},
+		// the newest snapshot's payload damaged.
+		"corrupt-snapshot": {
+			fileName(4, snapshotExt): flip(snapBytes(4, []byte("state before 4")), 30, 0x04),
+			seg4:                     segBytes(4, r(4), r(5)),
+		},
+		// a crash after writing snapshot 4 but before removing segment 1 and
+		// snapshot 2, and a temporary file from a crashed rotation.
+		"snapshot": {
+			fileName(2, snapshotExt):          snapBytes(2, []byte("state before 2")),
+			fileName(4, snapshotExt):          snapBytes(4, []byte("state before 4")),
+			seg1:                              three,
+			seg4:                              segBytes(4, r(4), r(5)),
+			fileName(6, segmentExt) + tempExt: []byte("JLOG"),
+		},
+	}
+}
+
+func writeTestdata(t *testing.T) {
+	for name, fs := range testdataDirs() {
+		dir := filepath.Join("testdata", name)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for file, data := range fs {
+			if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// readDir returns the files in dir and their contents.
+func readDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	m := make(map[string][]byte)
+	for _, name := range files(t, dir) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[name] = b
+	}
+	return m
+}
+
+// TestTestdata opens a copy of each journal directory under testdata (run
+// with -update to rebuild them) and checks exactly what Open and Load do.
+func TestTestdata(t *testing.T) {
+	if *update {
+		writeTestdata(t)
+	}
+	type corrupt struct {
+		file   string
+		offset int64
+		reason string
+	}
+	for _, tc := range []struct {
+		name     string
+		err      *corrupt         // the CorruptError Open returns, or nil
+		snap     string           // loaded snapshot
+		recs     []string         // loaded records
+		after    map[string]int64 // files and sizes after Open; nil: unchanged
+		nextWant Pos              // position of the next Append
+	}{
+		{name: "valid", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "torn-header", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "torn-payload", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "bad-checksum-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "zero-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "huge-length-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "corrupt-middle", err: &corrupt{seg1, 32, "checksum mismatch"}},
+		{name: "flipped-length", err: &corrupt{seg1, 32, "checksum mismatch"}},
+		{name: "huge-length", err: &corrupt{seg1, 32, "record length 4294967280 exceeds maximum 16777216"}},
+		{name: "bad-magic", err: &corrupt{seg1, 0, `bad magic "XLOG", want "JLOG"`}},
+		{name: "bad-version", err: &corrupt{seg1, 4, "unsupported version 2"}},
+		{name: "header-mismatch", err: &corrupt{seg1, 8, "header position 7 does not match file name"}},
+		{name: "corrupt-nonlast", err: &corrupt{seg1, 64, "partial payload (4 of 8 bytes)"}},
+		{name: "gap", err: &corrupt{seg5, 0, "segment starts at position 5, want 4"}},
+		{name: "corrupt-snapshot", err: &corrupt{fileName(4, snapshotExt), 16, "checksum mismatch"}},
+		{
+			name: "snapshot", snap: "state before 4", recs: recs(4, 5), nextWant: 6,
+			after: map[string]int64{fileName(4, snapshotExt): 38, seg4: 48},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := filepath.Join("testdata", tc.name)
+			before := readDir(t, src)
+			if len(before) == 0 {
+				t.Fatalf("%s is empty; run go test -run TestTestdata -update", src)
+			}
+			dir := t.TempDir()
+			for name, data := range before {
+				if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			j, err := Open(dir, Options{})
+			if tc.err != nil {
+				var ce *CorruptError
+				if !errors.As(err, &ce) {
+					t.Fatalf("Open = %v, want a *CorruptError", err)
+				}
+				want := &CorruptError{Path: filepath.Join(dir, tc.err.file), Offset: tc.err.offset, Reason: tc.err.reason}
+				if *ce != *want {
+					t.Fatalf("Open = %v\nwant %v", ce, want)
+				}
+				if got := readDir(t, dir); !maps.EqualFunc(got, before, bytes.Equal) {
+					t.Errorf("Open changed the files of a corrupt journal")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer closeT(t, j)
+			snap, got, err := loadAll(j)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if string(snap) != tc.snap || !slices.Equal(got, tc.recs) {
+				t.Errorf("loaded snapshot %q, records %q; want %q, %q", snap, got, tc.snap, tc.recs)
+			}
+			sizes := make(map[string]int64)
+			for name, data := range readDir(t, dir) {
+				sizes[name] = int64(len(data))
+			}
+			if !maps.Equal(sizes, tc.after) {
+				t.Errorf("files after Open = %v, want %v", sizes, tc.after)
+			}
+			if p := appendT(t, j, "next"); p != tc.nextWant {
+				t.Errorf("next position = %d, want %d", p, tc.nextWant)
+			}
+		})
+	}
+}
+
+// recs returns the payloads of records from..to.
+func recs(from, to int) []string {
+	var s []string
+	for i := from; i <= to; i++ {
+		s = append(s, recName(i))
+	}
+	return s
+}
