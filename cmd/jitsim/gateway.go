@@ -18,7 +18,9 @@ func gatewayCommand() command {
 		name:    "gateway",
 		summary: "run the reference JIT funding gateway",
 		run:     runGateway,
-		help:    func(w io.Writer) { gatewayFlags(w, &server.Config{}, new(string), new(string), new(string), new(string)).Usage() },
+		help: func(w io.Writer) {
+			gatewayFlags(w, &server.Config{}, new(string), new(string), new(string), new(string)).Usage()
+		},
 	}
 }
 
