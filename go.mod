@@ -1,6 +1,6 @@
 module github.com/jitsim/jitsim
 
-go 1.26.8
+go 1.25.0
 
 require github.com/vektah/gqlparser/v2 v2.5.64
 
