@@ -1,0 +1,143 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// nopJournal is a Journal that keeps nothing: Append returns increasing
+// positions and Wait returns at once. It isolates the ledger's own cost
+// (decision, record encoding, locking) from the journal's write and fsync.
+type nopJournal struct{ next atomic.Uint64 }
+
+func (j *nopJournal) Append(data []byte) (pos, error) { return j.next.Add(1), nil }
+func (j *nopJournal) Wait(p pos) error                { return nil }
+
+const (
+	benchAccounts = 1000
+	benchFunds    = 1_000_000_000_00 // $1bn per account: no decision declines for lack of funds
+	benchAmount   = 42_17
+)
+
+// benchLedger returns a ledger over a no-op journal with n accounts, each
+// funded with benchFunds, and their keys.
+func benchLedger(b *testing.B, n int) (*Ledger, []Key) {
+	b.Helper()
+	l := New(Config{}, &nopJournal{})
+	keys := make([]Key, n)
+	for i := range keys {
+		keys[i] = Key{Token: fmt.Sprintf("acct-%04d", i), Currency: "USD"}
+		if _, err := l.Credit(context.Background(), keys[i], benchFunds, "fund-"+keys[i].Token); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return l, keys
+}
+
+// runDecide runs authorizations in parallel, each with a unique JIT and
+// transaction token, spread round-robin over keys.
+func runDecide(b *testing.B, l *Ledger, keys []Key) {
+	var seq atomic.Uint64
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		buf := make([]byte, 0, 32)
+		for pb.Next() {
+			n := seq.Add(1)
+			buf = strconv.AppendUint(append(buf[:0], 'j'), n, 36)
+			tok := string(buf)
+			r := Request{
+				Kind: Authorize, Account: keys[n%uint64(len(keys))],
+				JITToken: tok, TxnToken: "t" + tok[1:],
+				Amount: benchAmount, MCC: "5812", Day: "2026-11-01",
+			}
+			ans, err := l.Decide(ctx, r)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if !ans.Approved {
+				b.Errorf("declined: %s", ans.Reason)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkDecide is the ledger's share of a JIT authorization: the
+// decision, the record's JSON encoding and the shard locking, over 1,000
+// funded accounts (little contention), without journal I/O.
+func BenchmarkDecide(b *testing.B) {
+	for _, par := range []int{1, 16} {
+		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
+			l, keys := benchLedger(b, benchAccounts)
+			b.SetParallelism(par)
+			runDecide(b, l, keys)
+		})
+	}
+}
+
+// BenchmarkDecideOneAccount is the worst case for the shard locks: every
+// goroutine decides on the same account.
+func BenchmarkDecideOneAccount(b *testing.B) {
+	for _, par := range []int{1, 16} {
+		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
+			l, keys := benchLedger(b, 1)
+			b.SetParallelism(par)
+			runDecide(b, l, keys)
+		})
+	}
+}
+
+// BenchmarkApplyClearing books a final clearing for an open hold: b.N
+// authorizations are approved before the timer starts, then each operation
+// clears one of them (webhook path, without journal I/O).
+func BenchmarkApplyClearing(b *testing.B) {
+	l, keys := benchLedger(b, benchAccounts)
+	ctx := context.Background()
+	txn := func(i int) string { return "t" + strconv.Itoa(i) }
+	// Open the holds with all cores; the order does not matter.
+	var wg sync.WaitGroup
+	const fillers = 8
+	for w := range fillers {
+		wg.Go(func() {
+			for i := w; i < b.N; i += fillers {
+				_, err := l.Decide(ctx, Request{
+					Kind: Authorize, Account: keys[i%len(keys)], JITToken: "j" + strconv.Itoa(i), TxnToken: txn(i),
+					Amount: benchAmount, Day: "2026-11-01",
+				})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var seq atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(seq.Add(1) - 1)
+			e := Event{
+				Kind: Clear, Account: keys[i%len(keys)], Token: "c" + strconv.Itoa(i), RefTxn: txn(i),
+				Amount: 48_50, Movement: -48_50, Final: true,
+			}
+			applied, err := l.Apply(ctx, e)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if !applied {
+				b.Errorf("clearing %d not applied", i)
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,546 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/jitsim/jitsim/jit"
+)
+
+// The side-by-side benchmark measures design §6: the reference gateway
+// (journal fsync on, Basic auth) against a bare net/http "floor" handler
+// that only decodes the JIT request and echoes jit_funding, both driven by
+// vegeta through the same rate ladder in one run, on this machine.
+//
+//	go test -run '^$' -bench BenchmarkSideBySide -benchtime 1x -v ./reference-gateway/server
+//
+// Environment (all optional):
+//
+//	JITSIM_LADDER   rates in req/s, default 1000,2000,4000,6000,8000,10000
+//	JITSIM_STEP     duration of each step, default 5s
+//	JITSIM_PAUSE    pause after each step (drain, GC, TIME_WAIT), default 2s
+//	JITSIM_WARMUP   warm-up per target before the ladder at the first rate, default 2s (0 skips)
+//	JITSIM_CONNS    connections per target (vegeta.Connections and MaxConnections), default 128
+//	JITSIM_TIMEOUT  request timeout, default 1s (at most a quarter of the step)
+//	JITSIM_REPORT   also write the Markdown report to this file
+//	JITSIM_TARGETS  which targets to drive, default floor,gateway (one alone is for profiling)
+//	JITSIM_NOSYNC   1 turns the gateway's fsync off: a diagnostic, never the measurement
+//
+// Sustainable rate: the highest ladder rate at which a target answered
+// ≥ 99.9% of requests with 2xx, vegeta achieved ≥ 95% of the target rate,
+// and p99 latency was ≤ 10 ms.
+//
+// The load generator, both servers and the journal's flusher share this
+// process and this machine's cores: the figures are what the whole box does,
+// not what the gateway alone would do on a dedicated core.
+
+// sideConfig is the ladder and the attack settings.
+type sideConfig struct {
+	ladder  []int
+	step    time.Duration
+	pause   time.Duration
+	warmup  time.Duration
+	conns   int
+	timeout time.Duration
+	report  string
+	targets map[string]bool
+}
+
+func sideBySideConfig(b *testing.B) sideConfig {
+	c := sideConfig{
+		ladder:  []int{1000, 2000, 4000, 6000, 8000, 10000},
+		step:    5 * time.Second,
+		pause:   2 * time.Second,
+		warmup:  2 * time.Second,
+		conns:   128,
+		timeout: time.Second,
+		report:  os.Getenv("JITSIM_REPORT"),
+		targets: map[string]bool{"floor": true, "gateway": true},
+	}
+	if v := os.Getenv("JITSIM_TARGETS"); v != "" {
+		c.targets = map[string]bool{}
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f != "floor" && f != "gateway" {
+				b.Fatalf("JITSIM_TARGETS: unknown target %q (floor, gateway)", f)
+			}
+			c.targets[f] = true
+		}
+	}
+	if v := os.Getenv("JITSIM_LADDER"); v != "" {
+		c.ladder = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("JITSIM_LADDER: %q is not a positive rate", f)
+			}
+			c.ladder = append(c.ladder, n)
+		}
+	}
+	dur := func(name string, d *time.Duration) {
+		if v := os.Getenv(name); v != "" {
+			var err error
+			if *d, err = time.ParseDuration(v); err != nil || *d < 0 {
+				b.Fatalf("%s: %q is not a duration", name, v)
+			}
+		}
+	}
+	dur("JITSIM_STEP", &c.step)
+	dur("JITSIM_PAUSE", &c.pause)
+	dur("JITSIM_WARMUP", &c.warmup)
+	dur("JITSIM_TIMEOUT", &c.timeout)
+	if v := os.Getenv("JITSIM_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("JITSIM_CONNS: %q is not a positive count", v)
+		}
+		c.conns = n
+	}
+	if c.step <= 0 {
+		b.Fatal("JITSIM_STEP must be positive")
+	}
+	if c.timeout <= 0 || c.timeout > c.step/4 {
+		c.timeout = c.step / 4
+	}
+	return c
+}
+
+// sideTarget is one server under test.
+type sideTarget struct {
+	name   string
+	url    string
+	client *http.Client // its own pool of keep-alive connections, no proxy
+	tr     vegeta.Targeter
+}
+
+// stepResult is one target at one rate.
+type stepResult struct {
+	target     string
+	rate       int
+	achieved   float64
+	throughput float64
+	success    float64
+	p50, p90   time.Duration
+	p99, max   time.Duration
+	requests   uint64
+	codes      map[string]int
+	errors     []string
+	cpu        float64 // process CPU over the step, as a fraction of all cores
+	timeWait   int     // TIME_WAIT sockets after the step
+}
+
+func (r stepResult) p99OK() bool { return r.p99 <= 10*time.Millisecond }
+
+func (r stepResult) pass() bool {
+	return r.success >= 0.999 && r.achieved >= 0.95*float64(r.rate) && r.p99OK()
+}
+
+// sustainable is the highest rate at which the target passed, or 0.
+func sustainable(results []stepResult, target string) int {
+	best := 0
+	for _, r := range results {
+		if r.target == target && r.pass() && r.rate > best {
+			best = r.rate
+		}
+	}
+	return best
+}
+
+// BenchmarkSideBySide runs the rate ladder against the floor and the gateway
+// (see the comment above). It runs once whatever b.N is: use -benchtime 1x.
+func BenchmarkSideBySide(b *testing.B) {
+	if testing.Short() {
+		b.Skip("side-by-side load test skipped in -short mode")
+	}
+	cfg := sideBySideConfig(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	tmpl := loadTemplate(b, "jit_request_authorization.json", benchAccounts)
+	var seq atomic.Uint64 // request numbers: every JIT token is new
+
+	// (a) The floor.
+	floorLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	floorSrv := newSideHTTPServer(http.HandlerFunc(floorHandler))
+	go floorSrv.Serve(floorLn)
+	defer floorSrv.Close()
+
+	// (b) The gateway, with a real journal and fsync, and Basic auth.
+	var logs syncBuffer
+	gwSrv, err := Open(Config{
+		JournalDir: b.TempDir(), Username: testUser, Password: testPass,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		NoSync: os.Getenv("JITSIM_NOSYNC") == "1",
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gwLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- gwSrv.Serve(ctx, gwLn) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			b.Errorf("gateway serve: %v", err)
+		}
+	}()
+	fundBenchAccounts(b, gwSrv.Ledger(), benchAccounts)
+
+	floor := &sideTarget{name: "floor", url: "http://" + floorLn.Addr().String() + "/jit"}
+	gw := &sideTarget{name: "gateway", url: "http://" + gwLn.Addr().String() + "/jit"}
+	for _, t := range []*sideTarget{floor, gw} {
+		t.client = newSideClient(cfg)
+		t.tr = jitTargeter(tmpl, t.url, &seq)
+	}
+	gwBase := "http://" + gwLn.Addr().String()
+
+	printf := func(format string, args ...any) { fmt.Printf(format, args...) }
+	var report strings.Builder
+	out := func(format string, args ...any) {
+		fmt.Fprintf(&report, format, args...)
+		printf(format, args...)
+	}
+
+	var targets []*sideTarget
+	for _, t := range []*sideTarget{floor, gw} {
+		if cfg.targets[t.name] {
+			targets = append(targets, t)
+		}
+	}
+	if cfg.warmup > 0 {
+		for _, t := range targets {
+			r := attackStep(cfg, t, cfg.ladder[0], cfg.warmup, "warmup")
+			printf("warm-up %s: %d req/s for %s: success %.2f%%, p99 %s\n", t.name, cfg.ladder[0], cfg.warmup, 100*r.success, r.p99)
+			time.Sleep(cfg.pause)
+		}
+	}
+	before, err := scrapeMetrics(gw.client, gwBase+"/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	var results []stepResult
+	for i, rate := range cfg.ladder {
+		order := append([]*sideTarget(nil), targets...)
+		if i%2 == 1 {
+			slices.Reverse(order) // alternate who goes first
+		}
+		for _, t := range order {
+			r := attackStep(cfg, t, rate, cfg.step, fmt.Sprintf("%s-%d", t.name, rate))
+			results = append(results, r)
+			printf("step %-7s %6d req/s: achieved %.0f, success %.3f%%, p99 %s, codes %v\n", t.name, rate, r.achieved, 100*r.success, r.p99, r.codes)
+			for _, e := range r.errors {
+				printf("    error: %s\n", e)
+			}
+			time.Sleep(cfg.pause)
+		}
+	}
+	after, err := scrapeMetrics(gw.client, gwBase+"/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	out("\n### Side by side: %s, GOMAXPROCS %d, %s, step %s, pause %s, %d connections per target, timeout %s\n\n",
+		runtime.Version(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339), cfg.step, cfg.pause, cfg.conns, cfg.timeout)
+	if os.Getenv("JITSIM_NOSYNC") == "1" {
+		out("**JITSIM_NOSYNC=1: the gateway did not fsync. Diagnostic only; not the design §6 measurement.**\n\n")
+	}
+	if v := os.Getenv("GOGC"); v != "" {
+		out("GOGC=%s\n\n", v)
+	}
+	if v := os.Getenv("GOMEMLIMIT"); v != "" {
+		out("GOMEMLIMIT=%s\n\n", v)
+	}
+	out("| rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | TIME_WAIT |\n", runtime.NumCPU())
+	out("|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|\n")
+	for _, r := range results {
+		out("| %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %d |\n",
+			r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, r.timeWait)
+	}
+	fl, g := sustainable(results, "floor"), sustainable(results, "gateway")
+	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms): floor %d req/s, gateway %d req/s", fl, g)
+	ratio := 0.0
+	if fl > 0 {
+		ratio = 100 * float64(g) / float64(fl)
+		out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", ratio, map[bool]string{true: "met", false: "NOT met"}[ratio >= 80])
+	}
+	out(".\n")
+	if fl == cfg.ladder[len(cfg.ladder)-1] {
+		out("The floor passed the top of the ladder, so its limit may be higher: the ratio is an upper bound.\n")
+	}
+
+	syncs := after["jitsim_gateway_journal_fsync_seconds_count"] - before["jitsim_gateway_journal_fsync_seconds_count"]
+	syncSum := after["jitsim_gateway_journal_fsync_seconds_sum"] - before["jitsim_gateway_journal_fsync_seconds_sum"]
+	decisions := after["jitsim_gateway_decisions_total"] - before["jitsim_gateway_decisions_total"]
+	decCount := after["jitsim_gateway_decision_seconds_count"] - before["jitsim_gateway_decision_seconds_count"]
+	decSum := after["jitsim_gateway_decision_seconds_sum"] - before["jitsim_gateway_decision_seconds_sum"]
+	out("\nGateway journal during the ladder (GET /metrics, after minus before): jitsim_gateway_journal_fsync_seconds_count %.0f, _sum %.3f s", syncs, syncSum)
+	if syncs > 0 {
+		out(" (mean write+fsync %.3f ms); decisions %.0f, so %.2f records per fsync", 1000*syncSum/syncs, decisions, decisions/syncs)
+	}
+	if decCount > 0 {
+		out("; mean in-handler decision time %.3f ms", 1000*decSum/decCount)
+	}
+	out(".\n\n")
+	out("| histogram (during the ladder) | ≤0.1 ms | ≤0.25 | ≤0.5 | ≤1 | ≤2.5 | ≤5 | ≤10 | ≤25 | ≤50 | ≤100 | >100 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, h := range []string{"jitsim_gateway_journal_fsync_seconds", "jitsim_gateway_decision_seconds"} {
+		out("| %s |", h)
+		prev := 0.0
+		for _, le := range []string{"0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "+Inf"} {
+			k := h + `_bucket{le="` + le + `"}`
+			cum := after[k] - before[k]
+			out(" %.0f |", cum-prev)
+			prev = cum
+		}
+		out("\n")
+	}
+	out("Totals since the gateway opened (funding and warm-up included): fsync count %.0f, fsync sum %.3f s, decisions %.0f.\n",
+		after["jitsim_gateway_journal_fsync_seconds_count"], after["jitsim_gateway_journal_fsync_seconds_sum"], after["jitsim_gateway_decisions_total"])
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "snapshot") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") || strings.Contains(line, "expired") {
+			out("gateway log: %s\n", line)
+		}
+	}
+	out("\nLoad generator (vegeta, in process), floor, gateway and journal share the machine's %d cores; CPU is this process's user+system time over the step.\n", runtime.NumCPU())
+
+	if cfg.report != "" {
+		if err := os.WriteFile(cfg.report, []byte(report.String()), 0o644); err != nil {
+			b.Error(err)
+		}
+	}
+	b.ReportMetric(float64(fl), "floor-req/s")
+	b.ReportMetric(float64(g), "gateway-req/s")
+	b.ReportMetric(ratio, "gateway-%-of-floor")
+}
+
+// floorHandler is the floor: decode the JIT request, echo its jit_funding.
+func floorHandler(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	t, err := jit.DecodeTransaction(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	jf := t.JITFundingOf()
+	if jf == nil {
+		http.Error(w, "no jit_funding", http.StatusBadRequest)
+		return
+	}
+	data, err := json.Marshal(jit.JITResponse{JITFunding: *jf})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(data, '\n'))
+}
+
+// newSideHTTPServer serves h with the gateway's own server settings.
+func newSideHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// newSideClient is an HTTP/1.1 keep-alive client with no proxy (vegeta's
+// own transport honours HTTP_PROXY) and a bounded connection pool.
+func newSideClient(cfg sideConfig) *http.Client {
+	return &http.Client{
+		Timeout: cfg.timeout,
+		Transport: &http.Transport{
+			Proxy:               nil,
+			DialContext:         (&net.Dialer{Timeout: cfg.timeout, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        cfg.conns,
+			MaxIdleConnsPerHost: cfg.conns,
+			MaxConnsPerHost:     cfg.conns,
+			IdleConnTimeout:     90 * time.Second,
+			DisableCompression:  true,
+			ForceAttemptHTTP2:   false,
+		},
+	}
+}
+
+// jitTargeter makes each request a new authorization: body n of tmpl, with
+// the gateway's credentials (the floor ignores them).
+func jitTargeter(tmpl *bodyTemplate, url string, seq *atomic.Uint64) vegeta.Targeter {
+	hdr := http.Header{"Content-Type": {"application/json"}, "Authorization": {benchAuthHeader}}
+	return func(t *vegeta.Target) error {
+		t.Method = http.MethodPost
+		t.URL = url
+		t.Header = hdr // vegeta copies it into each request
+		t.Body = tmpl.render(nil, seq.Add(1))
+		return nil
+	}
+}
+
+// attackStep runs one constant-rate attack with a new attacker (they are
+// single-use) over t's client and summarises it.
+func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name string) stepResult {
+	atk := vegeta.NewAttacker(
+		vegeta.Client(t.client), // first: the options below modify its transport
+		vegeta.Connections(cfg.conns),
+		vegeta.MaxConnections(cfg.conns),
+		vegeta.Timeout(cfg.timeout),
+		vegeta.KeepAlive(true),
+		vegeta.HTTP2(false),
+		vegeta.MaxBody(0),
+		// MaxWorkers stays unbounded: a capped worker pool would hide
+		// queueing (coordinated omission). Connections are bounded instead,
+		// so waiting for one is counted as latency.
+	)
+	cpu0, wall0 := cpuTime(), time.Now()
+	var m vegeta.Metrics
+	for res := range atk.Attack(t.tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, name) {
+		m.Add(res)
+	}
+	m.Close()
+	cpu := (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds() / float64(runtime.NumCPU())
+	return stepResult{
+		target: t.name, rate: rate, achieved: m.Rate, throughput: m.Throughput, success: m.Success,
+		p50: m.Latencies.P50, p90: m.Latencies.P90, p99: m.Latencies.P99, max: m.Latencies.Max,
+		requests: m.Requests, codes: m.StatusCodes, errors: m.Errors, cpu: cpu, timeWait: timeWaitSockets(),
+	}
+}
+
+// scrapeMetrics reads the gateway's Prometheus text and sums each metric
+// over its label sets, but keeps histogram buckets apart (keyed by their
+// whole name with labels).
+func scrapeMetrics(c *http.Client, url string) (map[string]float64, error) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		sp := strings.LastIndexByte(line, ' ')
+		if sp < 0 {
+			continue
+		}
+		name := line[:sp]
+		if i := strings.IndexByte(name, '{'); i >= 0 && !strings.HasSuffix(name[:i], "_bucket") {
+			name = name[:i] // summed over label sets; buckets are kept by le
+		}
+		v, err := strconv.ParseFloat(line[sp+1:], 64)
+		if err != nil {
+			continue
+		}
+		out[name] += v
+	}
+	return out, sc.Err()
+}
+
+// cpuTime is this process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timeWaitSockets counts the machine's TCP sockets in TIME_WAIT, or -1 when
+// /proc/net/tcp cannot be read.
+func timeWaitSockets() int {
+	n, ok := 0, false
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		ok = true
+		for _, line := range bytes.Split(data, []byte("\n"))[1:] {
+			fields := bytes.Fields(line)
+			if len(fields) > 3 && string(fields[3]) == "06" {
+				n++
+			}
+		}
+	}
+	if !ok {
+		return -1
+	}
+	return n
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// syncBuffer is a bytes.Buffer safe for the gateway's concurrent logging.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// BenchmarkFloorHandler is the floor handler in process on the same bodies
+// as BenchmarkJITHandler: the cost every gateway pays before its own work.
+func BenchmarkFloorHandler(b *testing.B) {
+	tmpl := loadTemplate(b, "jit_request_authorization.json", benchAccounts)
+	for _, par := range benchParallelism {
+		b.Run(fmt.Sprintf("goroutines=%d", par*benchProcs()), func(b *testing.B) {
+			b.SetParallelism(par)
+			serveBench(b, http.HandlerFunc(floorHandler), nil, "/jit", tmpl, http.StatusOK)
+		})
+	}
+}
