@@ -39,7 +39,9 @@ func (s *Server) handleJIT(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, status, resp)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(appendJITResponse(make([]byte, 0, 256), resp))
 	s.metrics.decided(jf.Method, resp.JITFunding.DeclineReason, time.Since(start))
 }
 

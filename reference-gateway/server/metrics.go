@@ -14,37 +14,49 @@ import (
 )
 
 // metrics holds the gateway's counters and histograms and writes them in
-// Prometheus' text format. Label sets are few (methods, reasons, types), so
-// a map of atomic counters behind a read-mostly lock is enough.
+// Prometheus' text format. Label sets are few (methods, reasons, types): a
+// map from a comparable key to an atomic counter behind a read-mostly lock,
+// with labels formatted only when /metrics is read.
 type metrics struct {
 	mu        sync.RWMutex
-	counters  map[string]*atomic.Int64 // "name{labels}" → value
+	counters  map[counterKey]*atomic.Int64
 	decisions *histogram
 	fsyncs    *histogram
 }
 
+// counterKey is a metric name and up to three label name/value pairs.
+type counterKey struct {
+	name   string
+	labels [6]string
+}
+
+func (k counterKey) String() string {
+	var b strings.Builder
+	b.WriteString(k.name)
+	if k.labels[0] != "" {
+		b.WriteByte('{')
+		for i := 0; i < len(k.labels) && k.labels[i] != ""; i += 2 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%s=%q", k.labels[i], k.labels[i+1])
+		}
+		b.WriteByte('}')
+	}
+	return b.String()
+}
+
 func newMetrics() *metrics {
 	return &metrics{
-		counters:  map[string]*atomic.Int64{},
+		counters:  map[counterKey]*atomic.Int64{},
 		decisions: newHistogram(),
 		fsyncs:    newHistogram(),
 	}
 }
 
 func (m *metrics) inc(name string, labels ...string) {
-	var b strings.Builder
-	b.WriteString(name)
-	if len(labels) > 0 {
-		b.WriteByte('{')
-		for i := 0; i < len(labels); i += 2 {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "%s=%q", labels[i], labels[i+1])
-		}
-		b.WriteByte('}')
-	}
-	key := b.String()
+	key := counterKey{name: name}
+	copy(key.labels[:], labels)
 	m.mu.RLock()
 	c := m.counters[key]
 	m.mu.RUnlock()
@@ -99,26 +111,24 @@ var help = map[string]string{
 
 func (m *metrics) write(w io.Writer) {
 	m.mu.RLock()
-	keys := make([]string, 0, len(m.counters))
-	for k := range m.counters {
-		keys = append(keys, k)
+	type line struct {
+		key  counterKey
+		text string
+		v    int64
+	}
+	lines := make([]line, 0, len(m.counters))
+	for k, c := range m.counters {
+		lines = append(lines, line{k, k.String(), c.Load()})
 	}
 	m.mu.RUnlock()
-	sort.Strings(keys)
+	sort.Slice(lines, func(i, j int) bool { return lines[i].text < lines[j].text })
 	last := ""
-	for _, k := range keys {
-		name := k
-		if i := strings.IndexByte(k, '{'); i >= 0 {
-			name = k[:i]
+	for _, l := range lines {
+		if l.key.name != last {
+			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", l.key.name, help[l.key.name], l.key.name)
+			last = l.key.name
 		}
-		if name != last {
-			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, help[name], name)
-			last = name
-		}
-		m.mu.RLock()
-		v := m.counters[k].Load()
-		m.mu.RUnlock()
-		fmt.Fprintf(w, "%s %d\n", k, v)
+		fmt.Fprintf(w, "%s %d\n", l.text, l.v)
 	}
 	m.decisions.write(w, "jitsim_gateway_decision_seconds", "Time to decide a JIT funding request, from body read to answer, including the journal fsync.")
 	m.fsyncs.write(w, "jitsim_gateway_journal_fsync_seconds", "Time of one journal write and fsync (one group commit).")
