@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -140,4 +141,30 @@ func BenchmarkApplyClearing(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLiveHeapPerDecision reports the live heap an approved
+// authorization keeps (its hold, answer and indexes), the figure that sets
+// the GC's work and the memory of a long run.
+func BenchmarkLiveHeapPerDecision(b *testing.B) {
+	const accounts = 1000
+	for i := 0; i < b.N; i++ {
+		l := New(Config{}, &nopJournal{})
+		for a := 0; a < accounts; a++ {
+			l.Credit(context.Background(), Key{Token: fmt.Sprintf("acct-%04d", a), Currency: "USD"}, 1_000_000_00, fmt.Sprintf("fund-%d", a))
+		}
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const n = 100_000
+		for d := 0; d < n; d++ {
+			tok := fmt.Sprintf("%08d-aaaa-bbbb-cccc-dddddddddddd", d)
+			l.Decide(context.Background(), Request{Kind: Authorize, Account: Key{Token: fmt.Sprintf("acct-%04d", d%accounts), Currency: "USD"},
+				JITToken: tok, TxnToken: "t" + tok[1:], Amount: 1234, Day: "2026-11-01"})
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n, "live-B/decision")
+		runtime.KeepAlive(l)
+	}
 }
