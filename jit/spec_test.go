@@ -8,8 +8,12 @@ import (
 	"testing"
 )
 
-// specPath is Marqeta's Core API description, relative to this package.
-const specPath = "../../shared/marqeta/CoreAPI.yaml"
+// specPath is Marqeta's Core API description, relative to this package: the
+// copy embedded by package spec, which is part of the repository (and which
+// that package's tests keep identical to ../../shared/marqeta/CoreAPI.yaml).
+// Package jit imports nothing of jitsim, not even in tests, so it reads the
+// file rather than importing package spec.
+const specPath = "../spec/CoreAPI.yaml"
 
 // specProp is what the tests need to know of one schema property.
 type specProp struct {
@@ -75,7 +79,7 @@ func specSchema(t testing.TB, name string) []string {
 		}
 	})
 	if spec.err != nil {
-		t.Fatalf("cannot read the Core API spec at %s (it ships with the repository's shared files and is always present in CI): %v", specPath, spec.err)
+		t.Fatalf("cannot read the Core API spec at %s (it is part of the repository, in the spec directory): %v", specPath, spec.err)
 	}
 	lines, ok := spec.schemas[name]
 	if !ok {
