@@ -28,6 +28,9 @@ import (
 //   - a value of the wrong type (`invalid value at $.gpa_order.token: JSON
 //     number where string expected`) or an amount ParseAmount rejects.
 func DecodeTransaction(data []byte) (*Transaction, error) {
+	if err := checkUTF8(data); err != nil {
+		return nil, err
+	}
 	if err := checkObject(data); err != nil {
 		return nil, err
 	}
@@ -47,6 +50,9 @@ func DecodeTransaction(data []byte) (*Transaction, error) {
 // is present (a null value counts as absent), when both are, or when the
 // array present is empty.
 func DecodeWebhook(data []byte) (*WebhookEnvelope, []Ping, error) {
+	if err := checkUTF8(data); err != nil {
+		return nil, nil, err
+	}
 	if err := checkObject(data); err != nil {
 		return nil, nil, err
 	}
@@ -72,6 +78,22 @@ func DecodeWebhook(data []byte) (*WebhookEnvelope, []Ping, error) {
 		return nil, body.Pings, nil
 	}
 	return nil, nil, Errorf(EINVALID, `webhook body has neither "transactions" nor "pings"`)
+}
+
+// checkUTF8 rejects a body that is not UTF-8 (RFC 8259 §8.1):
+// encoding/json would silently replace the bad bytes with U+FFFD, and a
+// gateway would then echo a token Marqeta never sent.
+func checkUTF8(data []byte) error {
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return Errorf(EINVALID, "body is not valid UTF-8: bad byte at offset %d", i)
+			}
+			i += n
+		}
+	}
+	return nil
 }
 
 // decodeError turns an error of json.Unmarshal into an *Error with code

@@ -52,7 +52,6 @@ func TestDecodeTransaction(t *testing.T) {
 		{"amount as string", `{"amount":"42.17"}`},
 		{"null values", `{"gpa_order":null,"amount":null,"pos":{"card_presence":null}}`},
 		{"escaped strings", `{"token":"a\"b\\c\/d\u00e9\ud83d\ude00\n"}`},
-		{"invalid UTF-8 in a value", "{\"token\":\"\xff\xfe\"}"},
 	}
 	for _, tc := range ok {
 		tx, err := DecodeTransaction([]byte(tc.in))
@@ -83,7 +82,8 @@ func TestDecodeTransaction(t *testing.T) {
 		{"duplicate, escaped", `{"amount":1,"\u0061mount":2}`, `duplicate key "amount" at $`},
 		{"duplicate, Kelvin sign folds to k", `{"k":1,"\u212a":2}`, "duplicate key \"\u212a\" at $ (same field as \"k\""},
 		{"duplicate, long-s folds to s", `{"state":"PENDING","ſtate":"X"}`, `duplicate key "ſtate"`},
-		{"duplicate, invalid UTF-8", "{\"\xff\":1,\"\xfe\":2}", "duplicate key"},
+		{"duplicate, invalid UTF-8", "{\"\xff\":1,\"\xfe\":2}", "not valid UTF-8"},
+		{"invalid UTF-8 in a value", "{\"token\":\"\xff\xfe\"}", "not valid UTF-8"},
 		{"duplicate, key needs quoting", `{"x":{"a b":1,"a b":2}}`, `duplicate key "a b" at $.x`},
 		{"duplicate under odd key", `{"a b":{"c":1,"c":2}}`, `duplicate key "c" at $["a b"]`},
 		{"duplicate among many keys", manyKeys(100, `,"k77":1`), `duplicate key "k77" at $`},
@@ -338,6 +338,18 @@ func BenchmarkCheckObject(b *testing.B) {
 	for b.Loop() {
 		if err := checkObject(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestDecodeRejectsInvalidUTF8(t *testing.T) {
+	for _, body := range []string{"{\"token\":\"j\xff\"}", "{\"transactions\":[{\"token\":\"\xc3\"}]}"} {
+		_, err1 := DecodeTransaction([]byte(body))
+		_, _, err2 := DecodeWebhook([]byte(body))
+		for _, err := range []error{err1, err2} {
+			if ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "UTF-8") {
+				t.Fatalf("%q: %v", body, err)
+			}
 		}
 	}
 }
