@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // wantEINVALID checks that err is an *Error with code EINVALID whose message
@@ -191,6 +192,13 @@ func checkAgainstEncodingJSON(t *testing.T, data []byte, err error) {
 		t.Fatalf("error with code %q: %v", ErrorCode(err), err)
 	}
 	msg := ErrorMessage(err)
+	if !utf8.Valid(data) {
+		// Not UTF-8 is rejected first, whatever else is wrong.
+		if !strings.HasPrefix(msg, "body is not valid UTF-8") {
+			t.Fatalf("non-UTF-8 body %q: %v", data, err)
+		}
+		return
+	}
 	syntax := strings.HasPrefix(msg, "invalid JSON at offset") || strings.HasPrefix(msg, "trailing data") ||
 		msg == "empty body" || strings.HasPrefix(msg, "body is not a JSON object")
 	valid := json.Valid(data)
