@@ -3,6 +3,7 @@ package server
 import (
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
@@ -149,7 +150,7 @@ func toRequest(t *jit.Transaction, jf *jit.JITFunding, kind ledger.Kind, now tim
 // that cannot be booked: unknown type, no token, no account, a bad amount.
 func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 	if !knownTypes[t.Type] {
-		return e, false, jit.Errorf(jit.EINVALID, "unknown transaction type %q", t.Type)
+		return e, false, jit.Errorf(jit.EINVALID, "unknown transaction type %q", clip(t.Type))
 	}
 	class := eventClasses[t.Type]
 	if class == 0 {
@@ -161,14 +162,14 @@ func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 	jf := t.JITFundingOf()
 	k := accountKey(t, jf)
 	if k.Token == "" {
-		return e, false, jit.Errorf(jit.EINVALID, "event %s names no user_token or business_token", t.Token)
+		return e, false, jit.Errorf(jit.EINVALID, "event %s names no user_token or business_token", clip(t.Token))
 	}
 	amount, err := t.Amount.Minor(k.Currency)
 	if err != nil {
-		return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", t.Token, err)
+		return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", clip(t.Token), err)
 	}
 	if amount < 0 {
-		return e, false, jit.Errorf(jit.EINVALID, "event %s: negative amount", t.Token)
+		return e, false, jit.Errorf(jit.EINVALID, "event %s: negative amount", clip(t.Token))
 	}
 	e = ledger.Event{Account: k, Token: t.Token, RefTxn: t.PrecedingRelatedTransactionToken, Amount: amount}
 	if jf != nil {
@@ -191,7 +192,7 @@ func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 		e.Kind = pick(declined, ledger.IncrDeclined, ledger.IncrApproved)
 		if jf != nil {
 			if e.Amount, err = jf.Amount.Minor(k.Currency); err != nil {
-				return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", t.Token, err)
+				return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", clip(t.Token), err)
 			}
 		}
 	case classDebit:
@@ -216,8 +217,12 @@ func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 			e.Movement, err = movement(+1)
 		}
 		if err != nil {
-			return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", t.Token, err)
+			return e, false, jit.Errorf(jit.EINVALID, "event %s: %w", clip(t.Token), err)
 		}
+	}
+	if e.Amount < 0 {
+		// An incremental's or an advice's amount is its jit_funding.amount.
+		return e, false, jit.Errorf(jit.EINVALID, "event %s: negative amount", clip(t.Token))
 	}
 	return e, true, nil
 }
@@ -262,4 +267,18 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// clip shortens s, a value from a request, for an error message, so that a
+// hostile body is not echoed back whole.
+func clip(s string) string {
+	const n = 64
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
