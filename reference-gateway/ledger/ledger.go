@@ -113,6 +113,11 @@ func (l *Ledger) Apply(ctx context.Context, e Event) (bool, error) {
 		s.accounts[e.Account] = a
 	}
 	rec := book(a, &e, l.cfg.Now().UnixNano())
+	if rec != nil && !a.staysInRange(rec) {
+		s.mu.Unlock()
+		l.freeze.RUnlock()
+		return false, jit.Errorf(jit.EINVALID, "event %s would take the balance past the largest amount jitsim represents", e.Token)
+	}
 	p, err := l.commit(s, a, rec)
 	s.mu.Unlock()
 	l.freeze.RUnlock()
@@ -230,6 +235,35 @@ func (l *Ledger) wait(p pos) error {
 		return jit.Errorf(jit.EINTERNAL, "journal sync: %w", err)
 	}
 	return nil
+}
+
+// staysInRange reports whether applying rec keeps the account's ledger and
+// pending balances inside what the wire can carry, so that no webhook, however
+// large, can overflow a balance.
+func (a *account) staysInRange(rec *record) bool {
+	cur := a.key.Currency
+	ledger := a.ledger + rec.Ledger
+	if !fits(abs(rec.Ledger), cur) || !fits(abs(ledger), cur) {
+		return false
+	}
+	if rec.Hold != nil {
+		h := rec.Hold
+		total := h.Auth + h.Released + h.Consumed + h.Debited
+		for _, v := range h.Incr {
+			total += v
+		}
+		if !fits(abs(total), cur) || !fits(abs(a.pending+h.open()), cur) {
+			return false
+		}
+	}
+	return true
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // fits reports whether minor units of cur stay well inside what a jit.Amount

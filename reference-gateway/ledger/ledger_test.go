@@ -328,3 +328,30 @@ func TestReplayAndSnapshotRebuildState(t *testing.T) {
 		t.Fatalf("v: %+v", b)
 	}
 }
+
+func TestHugeEventsAreRejectedNotWrapped(t *testing.T) {
+	l, _ := newTestLedger(t, Config{})
+	u := usd("u")
+	mustCredit(t, l, u, 100_00)
+	huge := int64(math.MaxInt64 / 10)
+	for i, e := range []Event{
+		{Kind: Post, Account: u, Token: "r1", Amount: huge, Movement: huge},
+		{Kind: AuthApproved, Account: u, Token: "t1", JITToken: "j1", Amount: huge},
+		{Kind: Clear, Account: u, Token: "c1", Amount: huge, Movement: -huge, Final: true},
+	} {
+		if _, err := l.Apply(ctx, e); jit.ErrorCode(err) != jit.EINVALID {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+	// Many large but individually valid refunds stop before overflowing.
+	var lastErr error
+	for i := 0; i < 200 && lastErr == nil; i++ {
+		_, lastErr = l.Apply(ctx, Event{Kind: Post, Account: u, Token: fmt.Sprintf("big-%d", i), Movement: 9_000_000_000_000_00})
+	}
+	if jit.ErrorCode(lastErr) != jit.EINVALID {
+		t.Fatalf("large refunds never rejected: %v", lastErr)
+	}
+	if b := bal(t, l, u); b.Ledger <= 0 {
+		t.Fatalf("balance wrapped: %+v", b)
+	}
+}

@@ -111,7 +111,8 @@ func (s *Server) decide(r *http.Request, t *jit.Transaction, jf *jit.JITFunding)
 }
 
 // cardholderBalance is b on the wire. It fails only for balances beyond
-// what an Amount can hold, which the ledger's credit limit prevents.
+// what an Amount can hold, which the ledger's range checks on credits and
+// events prevent.
 func cardholderBalance(b ledger.Balance, cur string) (jit.CardholderBalance, error) {
 	avail, err1 := jit.FromMinor(b.Available, cur)
 	led, err2 := jit.FromMinor(b.Ledger, cur)
