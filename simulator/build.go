@@ -8,7 +8,7 @@ import (
 
 // Merchant is the card acceptor of a network event.
 type Merchant struct {
-	MID, MCC, Name, City, State, PostalCode, CountryCode string
+	MID, MCC, Name, Address, City, State, PostalCode, CountryCode string
 }
 
 // party is who a transaction is about: the card, its user and product, and
@@ -82,7 +82,7 @@ func (e *Engine) jitFunding(p *party, method string, amount jit.Amount) *jit.JIT
 
 func cardAcceptor(m Merchant) *jit.CardAcceptor {
 	return &jit.CardAcceptor{
-		MID: m.MID, MCC: m.MCC, Name: m.Name, City: m.City, State: m.State,
+		MID: m.MID, MCC: m.MCC, Name: m.Name, Address: m.Address, City: m.City, State: m.State,
 		PostalCode: m.PostalCode, CountryCode: firstNonEmpty(m.CountryCode, "USA"),
 	}
 }

@@ -54,6 +54,7 @@ type Engine struct {
 	sources  store[FundingSource]
 	commando store[CommandoMode]
 	hooks    store[Webhook]
+	cmTrans  store[CommandoModeTransition] // POST /commandomodes/transitions history
 	txns     store[jit.Transaction]
 	chains   map[string]*chain // authorization token → its lifecycle
 }
@@ -87,6 +88,7 @@ func New(cfg Config) *Engine {
 		sources:  newStore[FundingSource](),
 		commando: newStore[CommandoMode](),
 		hooks:    newStore[Webhook](),
+		cmTrans:  newStore[CommandoModeTransition](),
 		txns:     newStore[jit.Transaction](),
 		chains:   map[string]*chain{},
 	}

@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{gatewayCommand()}
+	return []command{gatewayCommand(), sandboxCommand()}
 }
 
 // run dispatches args to a subcommand.

@@ -197,8 +197,13 @@ func (d *Dispatcher) deliver(ctx context.Context, batches []Batch) error {
 	}
 	d.send.Lock()
 	defer d.send.Unlock()
-	for _, b := range batches {
+	for i, b := range batches {
 		if err := ctx.Err(); err != nil {
+			// Not sent: back to the front of the queue, in order, for the
+			// next Flush. At-least-once delivery never drops a batch.
+			d.mu.Lock()
+			d.queue = append(append([]Batch(nil), batches[i:]...), d.queue...)
+			d.mu.Unlock()
 			return err
 		}
 		d.attempt(ctx, b)

@@ -200,3 +200,21 @@ func TestDeterministicAndConcurrent(t *testing.T) {
 		t.Fatalf("delivered %d of 160", n)
 	}
 }
+
+func TestCancelledFlushKeepsBatches(t *testing.T) {
+	d, _, rec := setup(t, Options{})
+	d.Enqueue(ev("authorization", 1))
+	d.Enqueue(ev("refund", 1))
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Flush(cancelled); err == nil {
+		t.Fatal("cancelled flush reported no error")
+	}
+	if len(rec.bodies) != 0 || d.Pending() != 2 {
+		t.Fatalf("sent %d, pending %d", len(rec.bodies), d.Pending())
+	}
+	d.Flush(context.Background())
+	if len(rec.bodies) != 2 || d.Pending() != 0 {
+		t.Fatalf("after a second flush: sent %d, pending %d", len(rec.bodies), d.Pending())
+	}
+}

@@ -1,0 +1,343 @@
+package simulator
+
+import (
+	"github.com/jitsim/jitsim/jit"
+)
+
+// More setup, for the REST API (simulator/api): lists, updates, card and
+// Commando Mode transitions. The conventions are setup.go's: errors are
+// *jit.Error — EINVALID naming the field, ENOTFOUND for an unknown token,
+// ECONFLICT for a token in use — and tokens are at most 36 characters.
+
+// FundingSources lists program gateway funding sources in creation order.
+func (e *Engine) FundingSources() []FundingSource {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return values(e.sources.list(nil))
+}
+
+// ListWebhooks lists webhooks in creation order. (Webhooks is the
+// dispatcher.)
+func (e *Engine) ListWebhooks() []Webhook {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return values(e.hooks.list(nil))
+}
+
+// Cards lists every card in creation order.
+func (e *Engine) Cards() []Card {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return values(e.cards.list(nil))
+}
+
+// CommandoModes lists commando modes in creation order.
+func (e *Engine) CommandoModes() []CommandoMode {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return values(e.commando.list(nil))
+}
+
+// UpdateUser replaces the fields set in u (first_name, last_name, email,
+// metadata, business_token, active). It returns ENOTFOUND for an unknown
+// user.
+func (e *Engine) UpdateUser(tok string, u User) (User, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur, ok := e.users.get(tok)
+	if !ok {
+		return User{}, jit.Errorf(jit.ENOTFOUND, "user %s not found", tok)
+	}
+	n := *cur
+	if u.FirstName != "" {
+		n.FirstName = u.FirstName
+	}
+	if u.LastName != "" {
+		n.LastName = u.LastName
+	}
+	if u.Email != "" {
+		n.Email = u.Email
+	}
+	if u.BusinessToken != "" {
+		n.BusinessToken = u.BusinessToken
+	}
+	if u.Metadata != nil {
+		n.Metadata = u.Metadata
+	}
+	if u.Active != nil {
+		n.Active = u.Active
+		n.Status = "ACTIVE"
+		if !*u.Active {
+			n.Status = "SUSPENDED"
+		}
+	}
+	n.LastModifiedTime = e.now()
+	e.users.put(tok, &n)
+	return n, nil
+}
+
+// UpdateCard replaces the fields set in c: user_token (which must exist,
+// else EINVALID) and metadata. It returns ENOTFOUND for an unknown card.
+func (e *Engine) UpdateCard(tok string, c Card) (Card, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur, ok := e.cards.get(tok)
+	if !ok {
+		return Card{}, jit.Errorf(jit.ENOTFOUND, "card %s not found", tok)
+	}
+	n := *cur
+	if c.UserToken != "" {
+		if _, ok := e.users.get(c.UserToken); !ok {
+			return Card{}, jit.Errorf(jit.EINVALID, "user_token %q does not exist", c.UserToken)
+		}
+		n.UserToken = c.UserToken
+	}
+	if c.Metadata != nil {
+		n.Metadata = c.Metadata
+	}
+	n.LastModifiedTime = e.now()
+	e.cards.put(tok, &n)
+	return n, nil
+}
+
+// CardTransition is card_transition_request / the transition part of
+// card_transition_response.
+type CardTransition struct {
+	Token       string `json:"token"`
+	CardToken   string `json:"card_token"`
+	State       string `json:"state"`
+	Reason      string `json:"reason,omitempty"`
+	ReasonCode  string `json:"reason_code,omitempty"`
+	Channel     string `json:"channel"`
+	Type        string `json:"type"` // state.activated, state.suspended, state.reinstated, state.terminated
+	CreatedTime string `json:"created_time"`
+}
+
+// TransitionCard moves a card to ACTIVE, SUSPENDED or TERMINATED and returns
+// the transition (with its type and token) and the card. A TERMINATED card
+// moves no more. It returns EINVALID for a bad state, channel or token and
+// for a terminated card, ENOTFOUND for an unknown card.
+func (e *Engine) TransitionCard(t CardTransition) (CardTransition, Card, error) {
+	switch t.Channel {
+	case "API", "IVR", "FRAUD", "ADMIN", "SYSTEM":
+	default:
+		return t, Card{}, jit.Errorf(jit.EINVALID, "channel must be API, IVR, FRAUD, ADMIN or SYSTEM")
+	}
+	if err := checkToken(t.Token); err != nil {
+		return t, Card{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.cards.get(t.CardToken)
+	if !ok {
+		return t, Card{}, jit.Errorf(jit.ENOTFOUND, "card %s not found", t.CardToken)
+	}
+	if c.State == "TERMINATED" {
+		return t, Card{}, jit.Errorf(jit.EINVALID, "card %s is TERMINATED", c.Token)
+	}
+	switch {
+	case t.State == "ACTIVE" && c.State == "SUSPENDED":
+		t.Type = "state.reinstated"
+	case t.State == "ACTIVE":
+		t.Type = "state.activated"
+	case t.State == "SUSPENDED":
+		t.Type = "state.suspended"
+	case t.State == "TERMINATED":
+		t.Type = "state.terminated"
+	default:
+		return t, Card{}, jit.Errorf(jit.EINVALID, "state must be ACTIVE, SUSPENDED or TERMINATED")
+	}
+	t.Token = e.newToken(t.Token)
+	t.CreatedTime = e.now()
+	n := *c
+	n.State, n.StateReason, n.LastModifiedTime = t.State, firstNonEmpty(t.Reason, t.Type), t.CreatedTime
+	e.cards.put(n.Token, &n)
+	return t, n, nil
+}
+
+// UpdateWebhook replaces a webhook's name, events and config (and active
+// when set), checked as CreateWebhook checks them (EINVALID), and updates
+// the dispatcher's endpoint. It returns ENOTFOUND for an unknown webhook.
+func (e *Engine) UpdateWebhook(tok string, w Webhook) (Webhook, error) {
+	switch {
+	case w.Name == "" || len(w.Name) > 64:
+		return w, jit.Errorf(jit.EINVALID, "name is required (1 to 64 characters)")
+	case w.Config.URL == "":
+		return w, jit.Errorf(jit.EINVALID, "config.url is required")
+	case w.Config.BasicAuthUsername == "" || w.Config.BasicAuthPassword == "":
+		return w, jit.Errorf(jit.EINVALID, "config.basic_auth_username and config.basic_auth_password are required")
+	case len(w.Events) == 0:
+		return w, jit.Errorf(jit.EINVALID, "events is required")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur, ok := e.hooks.get(tok)
+	if !ok {
+		return Webhook{}, jit.Errorf(jit.ENOTFOUND, "webhook %s not found", tok)
+	}
+	n := *cur
+	n.Name, n.Events, n.Config = w.Name, w.Events, w.Config
+	if w.Active != nil {
+		n.Active = w.Active
+	}
+	n.LastModifiedTime = e.now()
+	e.hooks.put(tok, &n)
+	e.webhooks.SetEndpoint(endpointOf(&n))
+	return n, nil
+}
+
+// CreateCommandoMode adds the commando mode of a program gateway funding
+// source (one per source, as Marqeta allows). It returns EINVALID for an
+// unknown or missing source or a bad token, and ECONFLICT for a token in use
+// or a source that already has one.
+func (e *Engine) CreateCommandoMode(c CommandoMode) (CommandoMode, error) {
+	if err := checkToken(c.Token); err != nil {
+		return c, err
+	}
+	if err := checkCommandoState(c.CurrentState); err != nil {
+		return c, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.sources.get(c.ProgramGatewayFundingSourceToken); !ok {
+		return c, jit.Errorf(jit.EINVALID, "program_gateway_funding_source_token %q does not exist", c.ProgramGatewayFundingSourceToken)
+	}
+	c.Token = e.newToken(c.Token)
+	if _, dup := e.commando.get(c.Token); dup {
+		return c, jit.Errorf(jit.ECONFLICT, "commando mode %s already exists", c.Token)
+	}
+	if other := e.commandoFor(c.ProgramGatewayFundingSourceToken); other != nil {
+		return c, jit.Errorf(jit.ECONFLICT, "funding source %s already has commando mode %s", c.ProgramGatewayFundingSourceToken, other.Token)
+	}
+	if c.CurrentState == nil {
+		c.CurrentState = &CommandoTransition{CommandoEnabled: false, Channel: "API"}
+	}
+	c.CreatedTime, c.LastModifiedTime = e.now(), e.now()
+	e.commando.put(c.Token, &c)
+	return c, nil
+}
+
+// UpdateCommandoMode replaces the parts set in c: commando_mode_enables,
+// real_time_standin_criteria, current_state, and the funding source (which
+// must exist and have no other commando mode: EINVALID, ECONFLICT). It
+// returns ENOTFOUND for an unknown commando mode.
+func (e *Engine) UpdateCommandoMode(tok string, c CommandoMode) (CommandoMode, error) {
+	if err := checkCommandoState(c.CurrentState); err != nil {
+		return c, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur, ok := e.commando.get(tok)
+	if !ok {
+		return CommandoMode{}, jit.Errorf(jit.ENOTFOUND, "commando mode %s not found", tok)
+	}
+	n := *cur
+	if src := c.ProgramGatewayFundingSourceToken; src != "" && src != n.ProgramGatewayFundingSourceToken {
+		if _, ok := e.sources.get(src); !ok {
+			return CommandoMode{}, jit.Errorf(jit.EINVALID, "program_gateway_funding_source_token %q does not exist", src)
+		}
+		if other := e.commandoFor(src); other != nil {
+			return CommandoMode{}, jit.Errorf(jit.ECONFLICT, "funding source %s already has commando mode %s", src, other.Token)
+		}
+		n.ProgramGatewayFundingSourceToken = src
+	}
+	if c.CommandoModeEnables != nil {
+		n.CommandoModeEnables = c.CommandoModeEnables
+	}
+	if c.RealTimeStandinCriteria != nil {
+		n.RealTimeStandinCriteria = c.RealTimeStandinCriteria
+	}
+	if c.CurrentState != nil {
+		n.CurrentState = c.CurrentState
+	}
+	n.LastModifiedTime = e.now()
+	e.commando.put(tok, &n)
+	return n, nil
+}
+
+func checkCommandoState(t *CommandoTransition) error {
+	if t == nil {
+		return nil
+	}
+	switch t.Channel {
+	case "":
+		t.Channel = "API"
+	case "API", "SYSTEM", "ADMIN":
+	default:
+		return jit.Errorf(jit.EINVALID, "transition.channel must be API, SYSTEM or ADMIN")
+	}
+	return nil
+}
+
+// CommandoModeTransition is commando_mode_transition_response: one manual
+// change of a commando mode's current_state.
+type CommandoModeTransition struct {
+	Token             string             `json:"token"`
+	CommandoModeToken string             `json:"commando_mode_token"`
+	Name              string             `json:"name,omitempty"`
+	Type              string             `json:"type,omitempty"`
+	Transition        CommandoTransition `json:"transition"`
+	CreatedTime       string             `json:"created_time"`
+}
+
+// CreateCommandoModeTransition turns manual Commando Mode on or off
+// (POST /commandomodes/transitions) and records the transition. It returns
+// EINVALID for an unknown commando_mode_token, a bad channel or token, and
+// ECONFLICT for a transition token in use.
+func (e *Engine) CreateCommandoModeTransition(t CommandoModeTransition) (CommandoModeTransition, error) {
+	if err := checkToken(t.Token); err != nil {
+		return t, err
+	}
+	if err := checkCommandoState(&t.Transition); err != nil {
+		return t, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.commando.get(t.CommandoModeToken)
+	if !ok {
+		return t, jit.Errorf(jit.EINVALID, "commando_mode_token %q does not exist", t.CommandoModeToken)
+	}
+	t.Token = e.newToken(t.Token)
+	if _, dup := e.cmTrans.get(t.Token); dup {
+		return t, jit.Errorf(jit.ECONFLICT, "commando mode transition %s already exists", t.Token)
+	}
+	t.CreatedTime = e.now()
+	n := *c
+	st := t.Transition
+	n.CurrentState, n.LastModifiedTime = &st, t.CreatedTime
+	e.commando.put(n.Token, &n)
+	e.cmTrans.put(t.Token, &t)
+	return t, nil
+}
+
+// CommandoModeTransition returns one recorded transition, or ENOTFOUND.
+func (e *Engine) CommandoModeTransition(tok string) (CommandoModeTransition, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t, ok := e.cmTrans.get(tok); ok {
+		return *t, nil
+	}
+	return CommandoModeTransition{}, jit.Errorf(jit.ENOTFOUND, "commando mode transition %s not found", tok)
+}
+
+// CommandoModeTransitions lists the transitions of a commando mode, oldest
+// first.
+func (e *Engine) CommandoModeTransitions(commandoMode string) []CommandoModeTransition {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return values(e.cmTrans.list(func(t *CommandoModeTransition) bool { return t.CommandoModeToken == commandoMode }))
+}
+
+// OpenAmount returns what an approved authorization still holds, in its
+// currency: the amount a reversal or clearing with no amount applies to. It
+// returns ENOTFOUND for an unknown transaction and EINVALID for one that is
+// not an approved authorization or is already closed.
+func (e *Engine) OpenAmount(authToken string) (jit.Amount, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.openChain(authToken)
+	if err != nil {
+		return jit.Amount{}, err
+	}
+	return jit.MustMinor(c.open, c.cur), nil
+}
