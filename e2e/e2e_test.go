@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
-	"github.com/jitsim/jitsim/reference-gateway/adapter"
+	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/reference-gateway/server"
 	"github.com/jitsim/jitsim/simulator"
 	"github.com/jitsim/jitsim/simulator/clock"

@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
-	"github.com/jitsim/jitsim/reference-gateway/adapter"
+	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )
 

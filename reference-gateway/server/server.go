@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
-	"github.com/jitsim/jitsim/reference-gateway/adapter"
+	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/reference-gateway/journal"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )

@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/jitsim/jitsim/jit"
-	"github.com/jitsim/jitsim/reference-gateway/adapter"
+	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )
 
