@@ -2,11 +2,16 @@ package journal
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 )
 
 // benchRecord is the size of a typical ledger record.
@@ -25,8 +30,12 @@ func benchJournal(b *testing.B, opts Options) *Journal {
 	return j
 }
 
-// reportBatching reports how many records shared each write and fsync.
+// reportBatching reports how many records shared each write and sync, and
+// how many batches the flusher held open for more records.
 func reportBatching(b *testing.B, j *Journal) {
+	if n := j.syncs.Load(); n > 0 {
+		b.ReportMetric(float64(j.gathers.Load())/float64(n), "held/fsync")
+	}
 	if n := j.syncs.Load(); n > 0 {
 		b.ReportMetric(float64(b.N)/float64(n), "records/fsync")
 	}
@@ -40,26 +49,39 @@ func reportBatching(b *testing.B, j *Journal) {
 func BenchmarkAppendWait(b *testing.B) {
 	for _, par := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("goroutines=%d", par*runtime.GOMAXPROCS(0)), func(b *testing.B) {
-			j := benchJournal(b, Options{})
-			b.SetBytes(int64(len(benchRecord)))
-			b.SetParallelism(par)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					p, err := j.Append(benchRecord)
-					if err == nil {
-						err = j.Wait(p)
-					}
-					if err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.StopTimer()
-			reportBatching(b, j)
+			benchAppendWait(b, par, Options{})
 		})
 	}
+}
+
+// BenchmarkAppendWaitNoDelay is BenchmarkAppendWait with CommitDelay off.
+func BenchmarkAppendWaitNoDelay(b *testing.B) {
+	for _, par := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("goroutines=%d", par*runtime.GOMAXPROCS(0)), func(b *testing.B) {
+			benchAppendWait(b, par, Options{CommitDelay: -1})
+		})
+	}
+}
+
+func benchAppendWait(b *testing.B, par int, opts Options) {
+	j := benchJournal(b, opts)
+	b.SetBytes(int64(len(benchRecord)))
+	b.SetParallelism(par)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			p, err := j.Append(benchRecord)
+			if err == nil {
+				err = j.Wait(p)
+			}
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	reportBatching(b, j)
 }
 
 // BenchmarkAppendWaitSerial is one appender waiting for each record: one
@@ -117,5 +139,257 @@ func BenchmarkRawFsync(b *testing.B) {
 		if err := f.Sync(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+var (
+	pacedDuration = flag.Duration("paced", 2*time.Second, "how long BenchmarkPaced measures each rate (after a quarter-second warm-up)")
+	// The pacing of the spare segment file's background fill, to compare
+	// others with BenchmarkPaced's "spare" variant.
+	flagSpareFlush = flag.Int64("spareflush", spareFlushBytes, "BenchmarkPaced: bytes between syncs of the spare segment's fill")
+	flagSpareRest  = flag.Duration("sparerest", spareRest, "BenchmarkPaced: rest after each sync of the spare segment's fill")
+)
+
+// pacedRecord is about the size of a ledger decision record.
+var pacedRecord = bytes.Repeat([]byte("p"), 700)
+
+// BenchmarkPaced is open-loop load like the gateway's under HTTP: appends
+// arrive at a fixed rate, each in its own goroutine started at its scheduled
+// time, which appends one record and waits for it, however slow the journal
+// is. Arrivals are either evenly spaced (as vegeta paces them) or Poisson
+// (independent clients). Each iteration runs a quarter-second warm-up and
+// then -paced (2 s) of measured load, and reports the latency from each
+// append's scheduled time to its Wait returning (p50, p99, max), the records
+// per fsync, and the process's user+system CPU per record
+// (getrusage(RUSAGE_SELF), so the pacer and the goroutines are included).
+// Run it with -benchtime 1x.
+//
+// The variants: "delay" is the default adaptive commit delay, "nodelay" has
+// CommitDelay -1, and "spare" is the default with the flusher's spare
+// segment file being zero-filled and fsynced (64 MiB) during the measured
+// run, which happens once per segment.
+func BenchmarkPaced(b *testing.B) {
+	for _, arrivals := range []string{"even", "poisson"} {
+		for _, rate := range []int{2000, 4000, 8000} {
+			for _, v := range []string{"delay", "nodelay", "spare"} {
+				if v == "spare" && arrivals == "poisson" {
+					continue
+				}
+				b.Run(fmt.Sprintf("%s/rate=%d/%s", arrivals, rate, v), func(b *testing.B) {
+					opts := Options{}
+					if v == "nodelay" {
+						opts.CommitDelay = -1
+					}
+					benchPaced(b, opts, arrivals == "poisson", rate, v == "spare")
+				})
+			}
+		}
+	}
+}
+
+// pacedResult is what one paced run measured.
+type pacedResult struct {
+	records, syncs int64
+	gathers        int64           // batches held open for more records
+	lat            []time.Duration // sorted
+	cpu, sys       time.Duration
+	elapsed        time.Duration
+}
+
+func benchPaced(b *testing.B, opts Options, poisson bool, rate int, spare bool) {
+	spareFlushBytes, spareRest = *flagSpareFlush, *flagSpareRest
+	j := benchJournal(b, opts)
+	var res pacedResult
+	for range b.N {
+		runPaced(b, j, poisson, rate, time.Second/4, nil) // warm-up
+		if spare {
+			j.prep.request()
+		}
+		res = runPaced(b, j, poisson, rate, *pacedDuration, &res)
+	}
+	b.StopTimer()
+	q := func(f float64) float64 {
+		return float64(res.lat[min(len(res.lat)-1, int(f*float64(len(res.lat))))]) / 1e3
+	}
+	b.ReportMetric(float64(res.records)/res.elapsed.Seconds(), "appends/s")
+	b.ReportMetric(q(0.50), "p50-µs")
+	b.ReportMetric(q(0.99), "p99-µs")
+	b.ReportMetric(float64(res.lat[len(res.lat)-1])/1e3, "max-µs")
+	if res.syncs > 0 {
+		b.ReportMetric(float64(res.records)/float64(res.syncs), "records/fsync")
+	}
+	b.ReportMetric(float64(res.cpu)/1e3/float64(res.records), "cpu-µs/record")
+	b.ReportMetric(float64(res.sys)/1e3/float64(res.records), "sys-µs/record")
+	if res.syncs > 0 {
+		b.ReportMetric(float64(res.gathers)/float64(res.syncs), "held/fsync")
+	}
+	if spare {
+		j.prep.mu.Lock()
+		took := j.prep.took
+		j.prep.mu.Unlock()
+		b.ReportMetric(float64(took)/1e6, "spare-ms")
+	}
+}
+
+// runPaced appends at rate for d and returns what it measured. A non-nil
+// into's latency slice is reused.
+func runPaced(b *testing.B, j *Journal, poisson bool, rate int, d time.Duration, into *pacedResult) pacedResult {
+	n := int(int64(rate) * int64(d) / int64(time.Second))
+	due := make([]time.Duration, n) // offsets from the start
+	rng := rand.New(rand.NewPCG(uint64(rate), 1))
+	var t float64
+	for i := range due {
+		if poisson {
+			t += rng.ExpFloat64() / float64(rate)
+		} else {
+			t = float64(i) / float64(rate)
+		}
+		due[i] = time.Duration(t * 1e9)
+	}
+	var lat []time.Duration
+	if into != nil && cap(into.lat) >= n {
+		lat = into.lat[:n]
+	} else {
+		lat = make([]time.Duration, n)
+	}
+	runtime.GC()
+	syncs0, gathers0 := j.syncs.Load(), j.gathers.Load()
+	cpu0, sys0 := rusage()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		at := start.Add(due[i])
+		if w := time.Until(at); w > 0 {
+			preciseSleep(w)
+		}
+		wg.Go(func() {
+			p, err := j.Append(pacedRecord)
+			if err == nil {
+				err = j.Wait(p)
+			}
+			lat[i] = time.Since(at)
+			if err != nil {
+				b.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	cpu1, sys1 := rusage()
+	slices.Sort(lat)
+	return pacedResult{
+		records: int64(n),
+		syncs:   j.syncs.Load() - syncs0,
+		gathers: j.gathers.Load() - gathers0,
+		lat:     lat,
+		cpu:     cpu1 - cpu0,
+		sys:     sys1 - sys0,
+		elapsed: elapsed,
+	}
+}
+
+// rawFile makes the file BenchmarkSegmentCreate and BenchmarkRawCommit
+// measure, of size bytes, in one of these ways:
+//
+//	append            empty: commits append and grow it
+//	truncate          sparse: ftruncate to size
+//	fallocate         fallocate(2): reserved, unwritten extents
+//	zeros             zeros written over the whole file
+//	fallocate+zeros   fallocate, then zeros written (what the journal does)
+//
+// and fsyncs it.
+func rawFile(b *testing.B, path, how string, size int64) *os.File {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	switch how {
+	case "append":
+	case "truncate":
+		err = f.Truncate(size)
+	case "fallocate", "fallocate+zeros":
+		var ok bool
+		if ok, err = allocate(f, size); err == nil && !ok {
+			b.Skip("no fallocate here")
+		}
+	}
+	if err == nil && (how == "zeros" || how == "fallocate+zeros") {
+		for off := int64(0); off < size && err == nil; off += int64(len(zeroChunk)) {
+			_, err = f.WriteAt(zeroChunk[:min(int64(len(zeroChunk)), size-off)], off)
+		}
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+var rawMethods = []string{"append", "truncate", "fallocate", "zeros", "fallocate+zeros"}
+
+// BenchmarkSegmentCreate is the cost of making a DefaultSegmentSize segment
+// file each way rawFile can (ns/op is wall time; cpu-ms/op is user+system).
+func BenchmarkSegmentCreate(b *testing.B) {
+	for _, how := range rawMethods[1:] {
+		b.Run(how, func(b *testing.B) {
+			dir := b.TempDir()
+			cpu0, _ := rusage()
+			for i := range b.N {
+				path := filepath.Join(dir, fmt.Sprint(i))
+				rawFile(b, path, how, DefaultSegmentSize).Close()
+				b.StopTimer()
+				os.Remove(path)
+				b.StartTimer()
+			}
+			cpu1, _ := rusage()
+			b.ReportMetric(float64(cpu1-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// BenchmarkRawCommit is one commit without the journal: write 700 bytes
+// after the previous ones and sync, in a file made each way rawFile can.
+// "append" uses write(2) and fsync, as the journal did before it
+// preallocated; the others use pwrite(2) and fdatasync.
+func BenchmarkRawCommit(b *testing.B) {
+	for _, how := range rawMethods {
+		b.Run(how, func(b *testing.B) {
+			f := rawFile(b, filepath.Join(b.TempDir(), "raw"), how, DefaultSegmentSize)
+			defer f.Close()
+			lat := make([]time.Duration, 0, b.N)
+			cpu0, sys0 := rusage()
+			b.ResetTimer()
+			var off int64
+			for range b.N {
+				start := time.Now()
+				var err error
+				if how == "append" {
+					if _, err = f.Write(pacedRecord); err == nil {
+						err = f.Sync()
+					}
+				} else {
+					if off+int64(len(pacedRecord)) > DefaultSegmentSize {
+						off = 0
+					}
+					if _, err = f.WriteAt(pacedRecord, off); err == nil {
+						err = datasync(f)
+					}
+					off += int64(len(pacedRecord))
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			cpu1, sys1 := rusage()
+			slices.Sort(lat)
+			b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64(sys1-sys0)/1e3/float64(b.N), "sys-µs/op")
+			b.ReportMetric(float64(lat[len(lat)*99/100])/1e3, "p99-µs")
+			b.ReportMetric(float64(lat[len(lat)-1])/1e3, "max-µs")
+		})
 	}
 }

@@ -13,7 +13,10 @@ import (
 	"testing"
 )
 
-const crashDirEnv = "JOURNAL_CRASH_DIR"
+const (
+	crashDirEnv     = "JOURNAL_CRASH_DIR"
+	crashSegmentEnv = "JOURNAL_CRASH_SEGMENT_SIZE"
+)
 
 // crashPayload is record i of the crash test: its index and up to 3 KiB of
 // filler, so that batches span pages and a kill can tear one.
@@ -23,10 +26,11 @@ func crashPayload(i int) []byte {
 }
 
 // TestHelperProcess is the child of TestCrash: it opens the journal in
-// $JOURNAL_CRASH_DIR, continues its records from where they end, and prints
-// the index of each record once Wait has returned for it, until it is
-// killed. Every 200 records it rotates and writes a snapshot holding the
-// number of records before it.
+// $JOURNAL_CRASH_DIR with segments of $JOURNAL_CRASH_SEGMENT_SIZE bytes,
+// continues its records from where they end, and prints the index of each
+// record once Wait has returned for it, until it is killed. Every 200
+// records it rotates and writes a snapshot holding the number of records
+// before it.
 func TestHelperProcess(t *testing.T) {
 	dir := os.Getenv(crashDirEnv)
 	if dir == "" {
@@ -36,7 +40,11 @@ func TestHelperProcess(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(2)
 	}
-	j, err := Open(dir, Options{})
+	segSize, err := strconv.ParseInt(os.Getenv(crashSegmentEnv), 10, 64)
+	if err != nil {
+		die(err)
+	}
+	j, err := Open(dir, Options{SegmentSize: segSize})
 	if err != nil {
 		die(err)
 	}
@@ -107,17 +115,24 @@ func loadCrashJournal(j *Journal) (n int, err error) {
 // TestCrash runs TestHelperProcess as a child, SIGKILLs it once it has
 // acknowledged 300 records, and checks that the reopened journal holds every
 // acknowledged record, in order, with no gaps. It repeats on the same
-// directory so that later rounds recover from earlier kills.
+// directory so that later rounds recover from earlier kills. Rounds
+// alternate between 96 KiB segments, which the child fills every 60 or so
+// records and so rotates on its own as well as for its snapshots, and the
+// default 64 MiB.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
 	dir := t.TempDir()
 	total := 0
-	for round := range 4 {
-		acked, maxAcked := crashChild(t, dir, 300)
-		sizes := segmentSizes(t, dir)
-		j, err := Open(dir, Options{})
+	for round := range 6 {
+		segSize := int64(96 << 10)
+		if round%2 == 1 {
+			segSize = DefaultSegmentSize
+		}
+		acked, maxAcked := crashChild(t, dir, 300, segSize)
+		segs := segmentFiles(t, dir)
+		j, err := Open(dir, Options{SegmentSize: segSize})
 		if err != nil {
 			t.Fatalf("round %d: Open after kill: %v", round, err)
 		}
@@ -134,13 +149,26 @@ func TestCrash(t *testing.T) {
 		if n < total+acked {
 			t.Fatalf("round %d: journal holds %d records, %d were acknowledged", round, n, total+acked)
 		}
-		truncated := 0
-		for name, size := range segmentSizes(t, dir) {
-			if was, ok := sizes[name]; ok && size != was {
-				truncated += int(was - size)
+		zeroed := 0
+		for name, data := range segmentFiles(t, dir) {
+			was, ok := segs[name]
+			if !ok {
+				continue
+			}
+			if len(data) != len(was) {
+				t.Fatalf("round %d: Open changed the size of %s from %d to %d", round, name, len(was), len(data))
+			}
+			for i := range data {
+				if data[i] != was[i] {
+					if data[i] != 0 {
+						t.Fatalf("round %d: Open wrote a non-zero byte at offset %d of %s", round, i, name)
+					}
+					zeroed++
+				}
 			}
 		}
-		t.Logf("round %d: %d acknowledged (highest %d), %d recovered, %d torn bytes truncated", round, acked, maxAcked, n, truncated)
+		t.Logf("round %d (%d-byte segments): %d acknowledged (highest %d), %d recovered, %d segments, %d torn bytes zeroed",
+			round, segSize, acked, maxAcked, n, len(segs), zeroed)
 		total = n
 	}
 }
@@ -148,10 +176,10 @@ func TestCrash(t *testing.T) {
 // crashChild starts the child on dir, kills it after it has acknowledged
 // want records, and returns how many it acknowledged in all and the highest
 // index among them.
-func crashChild(t *testing.T, dir string, want int) (acked, maxAcked int) {
+func crashChild(t *testing.T, dir string, want int, segSize int64) (acked, maxAcked int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
+	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, fmt.Sprintf("%s=%d", crashSegmentEnv, segSize))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -186,11 +214,16 @@ func crashChild(t *testing.T, dir string, want int) (acked, maxAcked int) {
 	return acked, maxAcked
 }
 
-func segmentSizes(t *testing.T, dir string) map[string]int64 {
-	m := make(map[string]int64)
+// segmentFiles returns the contents of the segment files in dir.
+func segmentFiles(t *testing.T, dir string) map[string][]byte {
+	m := make(map[string][]byte)
 	for _, name := range files(t, dir) {
 		if strings.HasSuffix(name, segmentExt) {
-			m[name] = fileSize(t, filepath.Join(dir, name))
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[name] = data
 		}
 	}
 	return m

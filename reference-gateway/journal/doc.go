@@ -1,6 +1,7 @@
 // Package journal is the durable write-ahead journal of the gateway's ledger:
 // an append-only sequence of records, group-committed with one write and one
-// fsync per batch, plus snapshots that let old records be thrown away.
+// fdatasync per batch into preallocated, zero-filled segment files, plus
+// snapshots that let old records be thrown away.
 //
 // # Positions
 //
@@ -15,12 +16,13 @@
 //	00000000000000000001.log   segment whose first record is at position 1
 //	00000000000000000742.log   segment whose first record is at position 742
 //	00000000000000000742.snap  snapshot of the state before position 742
+//	prealloc.tmp               zero-filled spare for the next segment, if any
 //
 // Names are 20-digit zero-padded decimal positions, so they sort by name.
-// Every file starts with a 16-byte header:
+// Every segment and snapshot file starts with a 16-byte header:
 //
 //	offset 0  magic    4 bytes  "JLOG" (segment) or "JSNP" (snapshot)
-//	offset 4  version  uint32 little-endian, 1
+//	offset 4  version  uint32 little-endian, 2 (1 is still read)
 //	offset 8  position uint64 little-endian, the position in the file name
 //
 // After the header come records, each framed as
@@ -37,38 +39,96 @@
 // The records of a segment are at consecutive positions starting at the one
 // in its name, and each segment starts where the previous one ends.
 //
+// # Preallocated segments (version 2)
+//
+// A segment file is created at its full size, Options.SegmentSize (64 MiB by
+// default), with zeros written over all of it and fsynced, before its name
+// appears; records are then written over the zeros in place, at the
+// segment's logical end. Such a write changes neither the file's size nor
+// its block map, so a commit is one pwrite and one fdatasync, which flushes
+// the data and skips the inode. The records end at the first all-zero frame
+// header (a valid frame's header is never all zeros: the checksum of an
+// empty record is not 0) or at the end of the file. Version 1 files, written
+// by appending, end at the end of the file and read the same way.
+//
+// When a batch does not fit in the rest of the last segment, the flusher
+// starts the next segment at the batch's first position on its own; Load,
+// Size and positions do not show it. A background goroutine keeps one spare,
+// zero-filled and fsynced, in prealloc.tmp, made when the current segment is
+// half full and again after each new segment, so that a new segment costs a
+// header write, one fdatasync, a rename and a directory fsync. It fills the
+// spare 4 MiB at a time, syncing and resting a millisecond after each, so
+// that commits, whose cache flushes would otherwise also write out its
+// zeros, do not wait behind it. (Open creates the first segment of a new
+// journal itself, zero-filled, before returning.) If no spare is
+// ready, the flusher creates the segment with its space reserved by
+// fallocate(2) instead of written (a sparse file where fallocate is
+// missing), which is as durable but makes the file system record the first
+// write to each block at the next sync, rather than stall appenders while it
+// writes 64 MiB of zeros. Close and Open remove the spare.
+//
 // # Durability contract
 //
 // Append queues a record and returns its position at once; Wait(p) returns nil
 // only once the record at p and every record before it have been written and
-// fsynced (unless Options.NoSync is set). A record whose Wait returned nil
+// synced (unless Options.NoSync is set). A record whose Wait returned nil
 // survives a crash of the process or the machine. Records whose Wait has not
 // returned may be lost, but only from the end: the journal never loses a
 // record and keeps a later one.
 //
-// One background goroutine writes: while it fsyncs a batch, new records
-// collect in the next batch, which it writes with one write and one fsync, so
-// concurrent appenders share the cost of an fsync (group commit). If a write
-// or fsync fails the journal stops: that batch, every later one and every
-// later Append return the error, because after a failed fsync the kernel may
-// have dropped the dirty pages and nothing written since can be trusted.
-// Reopen the directory to recover what is on disk.
+// One background goroutine, the flusher, writes: while it syncs a batch, new
+// records collect in the next batch, which it writes with one write and one
+// sync, so concurrent appenders share the cost of a sync (group commit). On
+// Linux the sync is fdatasync(2); elsewhere it is (*os.File).Sync. If a
+// write or sync fails the journal stops: that batch, every later one and
+// every later Append return the error, because after a failed sync the
+// kernel may have dropped the dirty pages and nothing written since can be
+// trusted. Reopen the directory to recover what is on disk.
 //
-// New segments and snapshots are written to a temporary file, fsynced,
+// New segments and snapshots are written under a temporary name, synced,
 // renamed into place and made durable with an fsync of the directory, so a
-// crash never leaves a partial header or a partial snapshot behind.
+// crash never leaves a partial header or a partial snapshot behind. No
+// record is written to a segment before its directory entry is durable, and
+// a segment is synced with its last batch before the next one is created.
+//
+// # Commit delay
+//
+// When records arrive while the flusher is busy at a rate of at least one
+// per Options.CommitDelay (200 µs by default), the flusher holds the next
+// batch open for more before writing it, like PostgreSQL's commit_delay with
+// commit_siblings: at most for the delay, and only until the batch holds as
+// many records as the recent arrival rate predicts (no more than the
+// previous batch held, but at least one more than it holds), reaches a
+// quarter of MaxBatchBytes, or an Append is blocked on a full batch; Rotate
+// and Close end the wait too. Only records appended while the flusher was
+// writing, syncing or holding a batch count towards the rate, so a lone
+// writer that waits for each record never makes it wait, and the rate is
+// forgotten after 100 ms with nothing to write. The wait uses a Go timer,
+// which can fire up to a millisecond late in an otherwise idle process;
+// such a wait ends with the next Append instead. A negative CommitDelay
+// turns this off; NoSync does too.
 //
 // # Recovery
 //
 // Open reads every segment that the newest snapshot does not make obsolete.
-// A crash in the middle of a write leaves a torn tail on the last segment: a
-// partial length header, a partial payload, or a final record whose checksum
-// does not match, with no valid record anywhere after it. Open truncates the
-// torn tail away; what it removes was never acknowledged. Any other damage
-// (an invalid record followed by a valid one, any invalid record in a segment
-// that is not the last, a bad header, a corrupt snapshot, a gap between
-// segments) is returned as a *CorruptError naming the file and byte offset,
-// and nothing is changed: the operator decides what to do.
+// A crash in the middle of a commit leaves a torn tail on the last segment:
+// a final record that is partial or fails its checksum, or stray bytes after
+// the last record, with no valid record anywhere after them. Open
+// overwrites the torn tail with zeros (and syncs), so the logical end is the
+// end of the last valid record and later records are written over zeros;
+// what it removes was never acknowledged. Any other damage is returned as a
+// *CorruptError naming the file and byte offset, and nothing is changed,
+// so the operator decides what to do:
+//
+//   - an invalid record, or an all-zero frame header, followed anywhere in
+//     the last segment by a valid record;
+//   - any invalid record in a segment that is not the last (the rest of
+//     such a segment after an all-zero header is not read: a record lost
+//     there shows as a gap before the next segment);
+//   - a bad header, a corrupt snapshot, a gap between segments.
+//
+// Appends after Open continue at the logical end of the last segment, not at
+// the end of its file.
 //
 // # Snapshots
 //

@@ -18,21 +18,21 @@ type faultyFile struct {
 	onWrite   func(n int)
 }
 
-func (f *faultyFile) Write(p []byte) (int, error) {
+func (f *faultyFile) WriteAt(p []byte, off int64) (int, error) {
 	if f.onWrite != nil {
 		f.onWrite(len(p))
 	}
 	if f.failWrite != nil && f.failWrite.Load() {
 		return 0, errInjected
 	}
-	return f.File.Write(p)
+	return f.File.WriteAt(p, off)
 }
 
-func (f *faultyFile) Sync() error {
+func (f *faultyFile) Datasync() error {
 	if f.failSync != nil && f.failSync.Load() {
 		return errInjected
 	}
-	return f.File.Sync()
+	return datasync(f.File)
 }
 
 // TestFailStop checks that a failed write or fsync fails its batch, every
@@ -114,7 +114,7 @@ func TestClosedFD(t *testing.T) {
 	p := appendT(t, j, "a")
 	waitT(t, j, p)
 	j.mu.Lock()
-	j.w.(*os.File).Close()
+	j.w.Close()
 	j.mu.Unlock()
 	p = appendT(t, j, "b")
 	if err := j.Wait(p); !errors.Is(err, os.ErrClosed) {

@@ -6,15 +6,22 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 )
 
-// segmentFile is the file the flusher appends to: an *os.File, or a wrapper
-// that tests use to inject failures.
+// segmentFile is the segment file the flusher writes to: an osFile, or a
+// wrapper that tests use to inject failures.
 type segmentFile interface {
-	Write(p []byte) (int, error)
-	Sync() error
+	WriteAt(p []byte, off int64) (int, error)
+	Datasync() error
 	Close() error
 }
+
+// osFile is a segmentFile on an *os.File.
+type osFile struct{ *os.File }
+
+func (f osFile) Datasync() error { return datasync(f.File) }
 
 // mkdir creates dir if it does not exist, and then fsyncs its parent so the
 // new directory entry is durable.
@@ -80,6 +87,255 @@ func createFile(path string, sync bool, chunks ...[]byte) (err error) {
 	}
 	if sync {
 		return syncDir(filepath.Dir(path))
+	}
+	return nil
+}
+
+// errStopped is returned by newZeroFile when it is told to stop.
+var errStopped = errors.New("journal: stopped")
+
+// zeroChunk is the largest write of zeros, and a block to compare with.
+var zeroChunk = make([]byte, 1<<20)
+
+// newZeroFile creates (or truncates) path as a file of size bytes that read
+// as zeros, open for reading and writing, and fsyncs it when sync is set.
+//
+// With fill set it writes the zeros, after reserving the space with
+// fallocate(2) where that works: later writes over them then change neither
+// the file's size nor its block map, which is what lets fdatasync skip the
+// metadata. Without fill it only reserves the space (fallocate, or a sparse
+// truncate where fallocate is missing), which is fast but leaves the file
+// system to record the first write to each block at the next sync.
+//
+// A non-nil stop makes it a background fill, paced so as not to hold up the
+// flusher's commits: it syncs every spareFlushBytes, so that a commit's
+// cache flush never has much of the spare to write out with it, and rests
+// spareRest after each sync. A receive on stop abandons the file and
+// returns errStopped.
+func newZeroFile(path string, size int64, fill, sync bool, stop <-chan struct{}) (f *os.File, err error) {
+	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(path)
+		}
+	}()
+	allocated, err := allocate(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("allocate %s: %w", path, err)
+	}
+	var rest *time.Timer
+	if stop != nil {
+		rest = time.NewTimer(time.Hour)
+		defer rest.Stop()
+	}
+	switch {
+	case fill:
+		var unsynced int64
+		for off := int64(0); off < size; {
+			n, err := f.WriteAt(zeroChunk[:min(int64(len(zeroChunk)), size-off)], off)
+			if err != nil {
+				return nil, err
+			}
+			off += int64(n)
+			unsynced += int64(n)
+			if stop == nil {
+				continue
+			}
+			if sync && unsynced >= spareFlushBytes {
+				if err := datasync(f); err != nil {
+					return nil, err
+				}
+				unsynced = 0
+				rest.Reset(spareRest)
+			} else {
+				rest.Reset(0)
+			}
+			select {
+			case <-stop:
+				return nil, errStopped
+			case <-rest.C:
+			}
+		}
+	case !allocated:
+		if err := f.Truncate(size); err != nil {
+			return nil, err
+		}
+	}
+	if sync {
+		if err := f.Sync(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// spareFlushBytes and spareRest pace the background fill of a spare
+// segment file (see newZeroFile).
+var (
+	spareFlushBytes int64 = 4 << 20
+	spareRest             = time.Millisecond
+)
+
+// createSegment atomically creates the segment file for position first at
+// path, size bytes long: a header, then zeros (written if fill is set, see
+// newZeroFile). It builds it as path+".tmp", fsyncs it, renames it into
+// place and fsyncs the directory (without sync, neither fsync), and returns
+// it open for writing.
+func createSegment(path string, first Pos, size int64, fill, sync bool) (f *os.File, err error) {
+	tmp := path + tempExt
+	f, err = newZeroFile(tmp, max(size, headerSize), fill, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.WriteAt(appendHeader(nil, segmentMagic, first), 0); err != nil {
+		return nil, err
+	}
+	if sync {
+		if err := f.Sync(); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	if sync {
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// installSpare turns the zero-filled spare file f, at spare, into the
+// segment for position first at path: it writes the header over the first
+// zeros, syncs it, renames the file into place and fsyncs the directory
+// (without sync, neither sync). The spare's zeros are already durable, so
+// this costs one fdatasync and one directory fsync.
+func installSpare(f *os.File, spare, path string, first Pos, sync bool) error {
+	if _, err := f.WriteAt(appendHeader(nil, segmentMagic, first), 0); err != nil {
+		return err
+	}
+	if sync {
+		if err := datasync(f); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(spare, path); err != nil {
+		return err
+	}
+	if sync {
+		return syncDir(filepath.Dir(path))
+	}
+	return nil
+}
+
+// preparer keeps one zero-filled, fsynced spare file ready for the next
+// segment, so that starting a segment does not make the flusher write
+// Options.SegmentSize bytes of zeros while appenders wait.
+type preparer struct {
+	path string // the spare's file: spareName in the journal directory
+	size int64
+	sync bool
+
+	req  chan struct{} // buffered: make a spare if there is none
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the preparer's goroutine returns
+
+	mu    sync.Mutex
+	ready *os.File      // a finished spare, or nil
+	taken bool          // the flusher holds a spare it has not yet renamed away
+	took  time.Duration // how long the last spare took to make, for benchmarks
+}
+
+func newPreparer(dir string, size int64, sync bool) *preparer {
+	return &preparer{
+		path: filepath.Join(dir, spareName),
+		size: size,
+		sync: sync,
+		req:  make(chan struct{}, 1),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
+	}
+}
+
+// run makes a spare each time one is requested and none is ready or held.
+// A spare that fails is abandoned: the flusher then creates its next
+// segment without one, which reports any error that persists.
+func (p *preparer) run() {
+	defer close(p.done)
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-p.req:
+		}
+		p.mu.Lock()
+		busy := p.ready != nil || p.taken
+		p.mu.Unlock()
+		if busy {
+			continue
+		}
+		start := time.Now()
+		f, err := newZeroFile(p.path, p.size, true, p.sync, p.stop)
+		if err != nil {
+			continue
+		}
+		p.mu.Lock()
+		p.ready, p.took = f, time.Since(start)
+		p.mu.Unlock()
+	}
+}
+
+// request asks for a spare without waiting for it.
+func (p *preparer) request() {
+	select {
+	case p.req <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the ready spare, or nil if there is none. Until release is
+// called the preparer leaves the spare's path alone.
+func (p *preparer) take() *os.File {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.ready
+	if f != nil {
+		p.ready, p.taken = nil, true
+	}
+	return f
+}
+
+// release says that the spare take returned is no longer at p.path.
+func (p *preparer) release() {
+	p.mu.Lock()
+	p.taken = false
+	p.mu.Unlock()
+}
+
+// close stops the preparer and removes its spare, finished or not.
+func (p *preparer) close() error {
+	close(p.stop)
+	<-p.done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ready == nil {
+		return nil
+	}
+	p.ready.Close()
+	p.ready = nil
+	if err := os.Remove(p.path); err != nil && !errNotExist(err) {
+		return err
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const (
@@ -23,10 +25,24 @@ const (
 	// DefaultMaxBatchBytes is the group-commit write size used when
 	// Options.MaxBatchBytes is zero.
 	DefaultMaxBatchBytes = 4 << 20
+
+	// DefaultSegmentSize is the size segment files are preallocated to
+	// when Options.SegmentSize is zero.
+	DefaultSegmentSize = 64 << 20
+
+	// DefaultCommitDelay is the most the flusher waits for more records
+	// before a group commit when Options.CommitDelay is zero.
+	DefaultCommitDelay = 200 * time.Microsecond
 )
 
 const (
-	version         = 1
+	// version is the format version written in new files' headers. Version
+	// 2 segments are preallocated and zero-filled, so an all-zero frame
+	// header ends their records. Version 1 files (appended, never padded)
+	// are still read: the same rules read them correctly.
+	version    = 2
+	minVersion = 1
+
 	headerSize      = 16
 	frameHeaderSize = 8
 
@@ -36,6 +52,9 @@ const (
 	segmentExt  = ".log"
 	snapshotExt = ".snap"
 	tempExt     = ".tmp"
+
+	// spareName is the zero-filled file kept ready for the next segment.
+	spareName = "prealloc" + tempExt
 
 	nameDigits = 20
 )
@@ -91,6 +110,12 @@ type recordReader struct {
 	size int64 // bytes to read, from the start of the file
 	max  int64 // largest valid payload
 	hdr  [frameHeaderSize]byte
+
+	// zeroEnds makes an all-zero frame header (or fewer than 8 bytes
+	// before size, all zero) the end of the records, as in a segment's
+	// preallocated tail. Without it, the reader knows where the records
+	// end and such a header is a bad record.
+	zeroEnds bool
 }
 
 // newRecordReader checks the header of the file r reads from, which must
@@ -109,7 +134,7 @@ func newRecordReader(r io.Reader, path string, size int64, magic string, p Pos, 
 	if string(h[:4]) != magic {
 		return nil, rr.corrupt(0, fmt.Sprintf("bad magic %q, want %q", h[:4], magic))
 	}
-	if v := binary.LittleEndian.Uint32(h[4:8]); v != version {
+	if v := binary.LittleEndian.Uint32(h[4:8]); v < minVersion || v > version {
 		return nil, rr.corrupt(4, fmt.Sprintf("unsupported version %d", v))
 	}
 	if hp := binary.LittleEndian.Uint64(h[8:]); hp != p {
@@ -124,18 +149,29 @@ func (rr *recordReader) corrupt(off int64, reason string) *CorruptError {
 
 // next reads the next record and returns its payload, reusing buf when it is
 // large enough (pass nil for a fresh slice). It returns io.EOF after the last
-// record, a *CorruptError for an invalid record (leaving rr.off at its
-// start), and a wrapped error for an I/O failure.
+// record (leaving rr.off just past it), a *CorruptError for an invalid record
+// (leaving rr.off at its start), and a wrapped error for an I/O failure.
 func (rr *recordReader) next(buf []byte) ([]byte, error) {
 	rem := rr.size - rr.off
 	switch {
 	case rem == 0:
 		return nil, io.EOF
 	case rem < frameHeaderSize:
+		if rr.zeroEnds {
+			if _, err := io.ReadFull(rr.r, rr.hdr[:rem]); err != nil {
+				return nil, fmt.Errorf("journal: read %s: %w", rr.path, err)
+			}
+			if isZero(rr.hdr[:rem]) {
+				return nil, io.EOF
+			}
+		}
 		return nil, rr.corrupt(rr.off, fmt.Sprintf("partial length header (%d of %d bytes)", rem, frameHeaderSize))
 	}
 	if _, err := io.ReadFull(rr.r, rr.hdr[:]); err != nil {
 		return nil, fmt.Errorf("journal: read %s: %w", rr.path, err)
+	}
+	if rr.zeroEnds && isZero(rr.hdr[:]) {
+		return nil, io.EOF
 	}
 	n := int64(binary.LittleEndian.Uint32(rr.hdr[:4]))
 	if n > rr.max {
@@ -161,7 +197,9 @@ func (rr *recordReader) next(buf []byte) ([]byte, error) {
 // validFrameAfter returns the offset of the first byte position at or after
 // from, and before size, where a valid record frame starts, or -1 if there is
 // none. Open uses it to tell a torn tail (nothing valid after the bad record)
-// from corruption in the middle of a segment.
+// from corruption in the middle of a segment. A valid frame's header is
+// never all zeros (the checksum of an empty record is not 0), so runs of
+// zeros, such as a segment's preallocated tail, are skipped quickly.
 func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
 	buf := make([]byte, 1<<20)
 	var base, end int64 // buf[:end-base] holds the file's bytes [base, end)
@@ -177,6 +215,15 @@ func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
 			base, end = y, y+int64(n)
 		}
 		h := buf[y-base : y-base+frameHeaderSize]
+		if isZero(h) {
+			// The next candidate must have a non-zero byte in its header.
+			if z := firstNonZero(buf[y-base+frameHeaderSize : end-base]); z >= 0 {
+				y += int64(z) // the candidate at y+z+1 ends its header with that byte
+			} else {
+				y = end - frameHeaderSize
+			}
+			continue
+		}
 		n := int64(binary.LittleEndian.Uint32(h[:4]))
 		stop := y + frameHeaderSize + n
 		if n > MaxRecordSize || stop > size {
@@ -198,6 +245,68 @@ func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
 		}
 	}
 	return -1, nil
+}
+
+// nonZeroSpan returns the offsets of the first and the last non-zero byte in
+// f's bytes [from, size), or -1, -1 if they are all zeros.
+func nonZeroSpan(f io.ReaderAt, from, size int64) (first, last int64, err error) {
+	first, last = -1, -1
+	buf := make([]byte, 1<<20)
+	for off := from; off < size; {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if n == 0 {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, 0, fmt.Errorf("read: %w", err)
+		}
+		b := buf[:n]
+		if i := firstNonZero(b); i >= 0 {
+			if first < 0 {
+				first = off + int64(i)
+			}
+			last = off + int64(lastNonZero(b))
+		}
+		off += int64(n)
+	}
+	return first, last, nil
+}
+
+// isZero reports whether b holds only zeros.
+func isZero(b []byte) bool { return firstNonZero(b) < 0 }
+
+// firstNonZero returns the index of the first non-zero byte in b, or -1.
+func firstNonZero(b []byte) int {
+	for i := 0; i < len(b); {
+		k := min(len(b)-i, len(zeroChunk))
+		if bytes.Equal(b[i:i+k], zeroChunk[:k]) {
+			i += k
+			continue
+		}
+		for j, c := range b[i : i+k] {
+			if c != 0 {
+				return i + j
+			}
+		}
+	}
+	return -1
+}
+
+// lastNonZero returns the index of the last non-zero byte in b, or -1.
+func lastNonZero(b []byte) int {
+	for i := len(b); i > 0; {
+		k := min(i, 4096)
+		if bytes.Equal(b[i-k:i], zeroChunk[:k]) {
+			i -= k
+			continue
+		}
+		for j := i - 1; j >= i-k; j-- {
+			if b[j] != 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }
 
 func segmentPath(dir string, p Pos) string  { return filepath.Join(dir, fileName(p, segmentExt)) }

@@ -17,19 +17,46 @@ type Pos = uint64
 
 // Options tune a journal. Zero values are sensible defaults.
 type Options struct {
-	// NoSync skips fsync (tests and benchmarks of other layers only; never the default).
+	// NoSync skips fsync and fdatasync (tests and benchmarks of other
+	// layers only; never the default). It also turns off CommitDelay.
 	NoSync bool
 	// MaxBatchBytes caps one group-commit write (default 4 MiB). A single
 	// record larger than the cap is written alone.
 	MaxBatchBytes int
+	// SegmentSize is the size of a new segment file (default
+	// DefaultSegmentSize, 64 MiB): it is created at that size, filled with
+	// zeros and synced once, and records are then written over the zeros
+	// in place, so that a commit changes no file metadata. When the next
+	// group commit does not fit in the rest of the segment, the flusher
+	// starts a new segment first; a batch larger than a whole segment is
+	// written into a new one, which grows to hold it. Starting a segment
+	// needs SegmentSize bytes of free space: if they cannot be reserved,
+	// the journal stops as after a failed write. The size applies to
+	// segments created from now on; an existing segment keeps its own.
+	SegmentSize int64
+	// CommitDelay caps how long the flusher may hold a group commit open
+	// for more records (default DefaultCommitDelay, 200 µs, when zero; a
+	// negative value turns the delay off, so that the flusher commits as
+	// soon as anything is pending; NoSync turns it off too). The flusher
+	// waits only when records arrived while it was busy at a rate that
+	// predicts at least one more within the cap, and it stops waiting at
+	// the cap, or earlier once the batch holds as many records as that
+	// rate predicts (no more than the previous batch held, but at least
+	// one more than it holds), reaches a quarter of MaxBatchBytes, or an
+	// Append is blocked on a full batch. A lone writer that waits for each record is never
+	// delayed. Go timers shorter than a millisecond can fire up to a
+	// millisecond late when the process is otherwise idle; a delay that
+	// overruns its cap then ends with the next Append.
+	CommitDelay time.Duration
 	// OnSync, when set, is called by the flusher after each group commit
-	// with the time its write and fsync took (for a latency metric). It must
+	// with the time its write and sync took (for a latency metric). It must
 	// be fast and must not call the journal.
 	OnSync func(time.Duration)
 }
 
 // segment is a live segment file: the position of its first record and its
-// size in bytes.
+// logical size, the offset just past its last record (the file itself is
+// usually longer: the rest is zeros).
 type segment struct {
 	first Pos
 	size  int64
@@ -51,14 +78,13 @@ type Journal struct {
 	snapMu sync.Mutex // serialises WriteSnapshot and Close
 
 	mu       sync.Mutex
-	work     sync.Cond // signalled when the flusher has something to do
 	space    sync.Cond // broadcast when the flusher takes the current batch, or the journal stops
 	state    int       // notLoaded, loading or loaded
 	closed   bool
 	err      error // the write or sync error that stopped the journal
 	next     Pos   // position of the next Append
 	segFirst Pos   // first position of the segment that Append writes to
-	durable  Pos   // every record up to here is written and fsynced
+	durable  Pos   // every record up to here is written and synced
 	cur      *batch
 	queue    []*batch // sealed batches waiting for the flusher, oldest first
 	inflight *batch   // the batch the flusher is writing
@@ -66,11 +92,30 @@ type Journal struct {
 	segs     []segment
 	snapPos  Pos // position of the newest snapshot, 0 if none
 
-	size   atomic.Int64 // bytes in segs
-	writes atomic.Int64 // batch writes, for tests and benchmarks
-	syncs  atomic.Int64 // fsyncs of batches, for tests and benchmarks
+	// The flusher sleeps on kick. While sleeping is set, Append kicks it
+	// once the current batch holds wakeRecords records or wakeBytes bytes;
+	// Rotate, Close and an Append blocked on a full batch kick it at once.
+	kick         chan struct{}
+	sleeping     bool
+	wakeRecords  int
+	wakeBytes    int
+	spaceWaiters int // Appends blocked on a full batch
 
-	w       segmentFile   // the last segment, open for appending; owned by the flusher
+	size   atomic.Int64 // logical bytes in segs
+	writes atomic.Int64 // batch writes, for tests and benchmarks
+	syncs  atomic.Int64 // syncs of batches, for tests and benchmarks
+	// gathers counts batches the flusher held open for more records, for
+	// tests and benchmarks.
+	gathers atomic.Int64
+
+	// Owned by the flusher.
+	w          segmentFile // the last segment, open for writing
+	wOff       int64       // where the next batch goes in w: its logical end
+	wCap       int64       // w's preallocated size
+	spareAsked bool        // a spare has been requested for w's successor
+	delay      delayState
+
+	prep    *preparer
 	stopped chan struct{} // closed when the flusher returns
 }
 
@@ -127,6 +172,8 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func([]byte) error) error
 		return fmt.Errorf("journal: %w", err)
 	}
 	defer f.Close()
+	// The records end exactly at s.size: an all-zero frame header before
+	// that is damage, not the end.
 	rr, err := newRecordReader(f, path, s.size, segmentMagic, s.first, MaxRecordSize)
 	if err != nil {
 		return err
@@ -162,7 +209,7 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func([]byte) error) error
 // which bounds memory when appends outrun the disk.
 //
 // Append returns an error if data is longer than MaxRecordSize, before Load
-// has succeeded, after Close (ErrClosed), or once a write or fsync has failed
+// has succeeded, after Close (ErrClosed), or once a write or sync has failed
 // (that error).
 func (j *Journal) Append(data []byte) (Pos, error) {
 	if len(data) > MaxRecordSize {
@@ -178,14 +225,31 @@ func (j *Journal) Append(data []byte) (Pos, error) {
 		if len(j.cur.buf) == 0 || len(j.cur.buf)+n <= j.opts.MaxBatchBytes {
 			break
 		}
+		j.spaceWaiters++
+		j.wake()
 		j.space.Wait()
+		j.spaceWaiters--
 	}
 	p := j.next
 	j.next++
 	j.cur.buf = appendFrame(j.cur.buf, data)
 	j.cur.last = p
-	j.work.Signal()
+	if j.sleeping && (j.cur.records() >= j.wakeRecords || len(j.cur.buf) >= j.wakeBytes) {
+		j.wake()
+	}
 	return p, nil
+}
+
+// wake wakes the flusher if it is sleeping. j.mu must be held.
+func (j *Journal) wake() {
+	if !j.sleeping {
+		return
+	}
+	j.sleeping = false
+	select {
+	case j.kick <- struct{}{}:
+	default:
+	}
 }
 
 // writable returns why records cannot be appended now, or nil.
@@ -202,8 +266,8 @@ func (j *Journal) writable() error {
 }
 
 // Wait blocks until the record at p (and every record before it) is written
-// and fsynced, or returns the write or sync error that lost it. Concurrent
-// appenders share one write and fsync (group commit). Wait returns nil at
+// and synced (fdatasync on Linux), or returns the write or sync error that
+// lost it. Concurrent appenders share one write and sync (group commit). Wait returns nil at
 // once for a position that is already durable, including one from before
 // Open, and even if the journal has failed since. Wait(0) returns nil. Wait
 // for a position that has not been appended yet returns an error.
@@ -254,18 +318,20 @@ func (j *Journal) Rotate() (Pos, error) {
 		j.cur = j.newBatch(j.next)
 	}
 	j.cur.rotate = true
-	j.work.Signal()
+	j.wake()
 	return j.next, nil
 }
 
 // Size returns the bytes in segments written since the last snapshot (for
-// the caller's "snapshot every N MiB" policy): the total size of the segment
-// files the newest snapshot does not make obsolete.
+// the caller's "snapshot every N MiB" policy): the total logical size
+// (headers and records, not the preallocated zeros) of the segments the
+// newest snapshot does not make obsolete.
 func (j *Journal) Size() int64 { return j.size.Load() }
 
-// Close flushes and fsyncs pending records, then closes files. Appends after
-// Close return ErrClosed, and so does a second Close. If a write or fsync has
-// failed, Close returns that error.
+// Close flushes and syncs pending records, then closes files and removes
+// the spare segment file, if one was made. Appends after Close return
+// ErrClosed, and so does a second Close. If a write or sync has failed,
+// Close returns that error.
 func (j *Journal) Close() error {
 	j.snapMu.Lock()
 	defer j.snapMu.Unlock()
@@ -275,12 +341,15 @@ func (j *Journal) Close() error {
 		return ErrClosed
 	}
 	j.closed = true
-	j.work.Signal()
+	j.wake()
 	j.space.Broadcast()
 	j.mu.Unlock()
 
 	<-j.stopped
 	cerr := j.w.Close()
+	if perr := j.prep.close(); perr != nil && cerr == nil {
+		cerr = perr
+	}
 	j.mu.Lock()
 	err := j.err
 	j.mu.Unlock()

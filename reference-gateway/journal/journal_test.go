@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -66,6 +67,23 @@ func waitT(t testing.TB, j *Journal, p Pos) {
 	if err := j.Wait(p); err != nil {
 		t.Fatalf("Wait(%d): %v", p, err)
 	}
+}
+
+// logicalSize returns the bytes of a segment holding recs: its header and
+// their frames.
+func logicalSize(recs []string) int64 {
+	n := int64(headerSize)
+	for _, r := range recs {
+		n += frameHeaderSize + int64(len(r))
+	}
+	return n
+}
+
+// journalFiles returns the names of the files in dir, sorted, leaving out
+// the spare segment file, which an open journal may be preparing.
+func journalFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	return slices.DeleteFunc(files(t, dir), func(name string) bool { return name == spareName })
 }
 
 // files returns the names of the files in dir, sorted.
@@ -161,8 +179,11 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("record %d = %q, want %q", k, r, recName(700+k))
 		}
 	}
-	if got, want := j.Size(), fileSize(t, filepath.Join(dir, fileName(701, segmentExt))); got != want {
+	if got, want := j.Size(), logicalSize(recs); got != want {
 		t.Errorf("Size = %d, want %d", got, want)
+	}
+	if got, want := fileSize(t, filepath.Join(dir, fileName(701, segmentExt))), int64(DefaultSegmentSize); got != want {
+		t.Errorf("segment file is %d bytes, want the preallocated %d", got, want)
 	}
 	if p := appendT(t, j, "more"); p != 1001 {
 		t.Errorf("first position after reopen = %d, want 1001", p)
@@ -452,7 +473,7 @@ func TestRotate(t *testing.T) {
 	if err := j.WriteSnapshot(2, []byte("a")); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := files(t, dir), []string{fileName(2, segmentExt), fileName(2, snapshotExt)}; !slices.Equal(got, want) {
+	if got, want := journalFiles(t, dir), []string{fileName(2, segmentExt), fileName(2, snapshotExt)}; !slices.Equal(got, want) {
 		t.Errorf("files = %q, want %q", got, want)
 	}
 	// Rotations queued behind pending records, with no Wait in between.
@@ -514,11 +535,16 @@ func TestWriteSnapshotErrors(t *testing.T) {
 	}
 }
 
-// TestTornTailEveryOffset cuts a segment at every byte offset and checks
-// that Open keeps exactly the complete records and truncates the rest.
+// TestTornTailEveryOffset tears a segment at every byte offset of its
+// records, three ways: the bytes after the tear are the preallocated zeros
+// (a crash during an in-place write), are junk, or are missing (a file that
+// was cut short). Open must keep exactly the complete records before the
+// tear, zero the rest, and continue at the next position; records appended
+// then must load after a reopen.
 func TestTornTailEveryOffset(t *testing.T) {
+	const segSize = 512
 	src := t.TempDir()
-	j, _, _ := openT(t, src, Options{NoSync: true})
+	j, _, _ := openT(t, src, Options{NoSync: true, SegmentSize: segSize})
 	payloads := []string{"", "a", "0123456789", strings.Repeat("x", 100), "last"}
 	ends := []int64{headerSize}
 	for _, p := range payloads {
@@ -530,57 +556,101 @@ func TestTornTailEveryOffset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(full)) != ends[len(ends)-1] {
-		t.Fatalf("segment is %d bytes, want %d", len(full), ends[len(ends)-1])
+	end := ends[len(ends)-1]
+	if len(full) != segSize || !isZero(full[end:]) {
+		t.Fatalf("segment is %d bytes with records ending at %d, want %d bytes, zeros after the records", len(full), end, segSize)
 	}
-	for cut := int64(headerSize); cut <= int64(len(full)); cut++ {
-		dir := t.TempDir()
-		path := filepath.Join(dir, fileName(1, segmentExt))
-		if err := os.WriteFile(path, full[:cut], 0o600); err != nil {
-			t.Fatal(err)
+	for _, how := range []string{"zeros", "junk", "cut"} {
+		for cut := int64(headerSize); cut <= end; cut++ {
+			torn := bytes.Clone(full)
+			switch how {
+			case "zeros":
+				clear(torn[cut:])
+			case "junk":
+				for i := cut; i < end; i++ {
+					torn[i] = byte(0xa5 ^ i*7) // deterministic, no plausible lengths
+				}
+			case "cut":
+				torn = torn[:cut]
+			}
+			n := 0 // complete records before cut
+			for n+1 < len(ends) && ends[n+1] <= cut {
+				n++
+			}
+			dir := t.TempDir()
+			path := filepath.Join(dir, fileName(1, segmentExt))
+			if err := os.WriteFile(path, torn, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			j, _, recs := openT(t, dir, Options{NoSync: true, SegmentSize: segSize})
+			if !slices.Equal(recs, payloads[:n]) && !(n == 0 && recs == nil) {
+				t.Fatalf("%s from %d: loaded %q, want %q", how, cut, recs, payloads[:n])
+			}
+			after, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(after) != len(torn) || !bytes.Equal(after[:ends[n]], full[:ends[n]]) || !isZero(after[ends[n]:]) {
+				t.Fatalf("%s from %d: after Open the file is %d bytes, want %d: the %d complete records, then zeros", how, cut, len(after), len(torn), n)
+			}
+			if j.Size() != ends[n] {
+				t.Fatalf("%s from %d: Size = %d, want %d", how, cut, j.Size(), ends[n])
+			}
+			if p := appendT(t, j, "again"); p != Pos(n+1) {
+				t.Fatalf("%s from %d: next position %d, want %d", how, cut, p, n+1)
+			}
+			closeT(t, j)
+			j, _, recs = openT(t, dir, Options{NoSync: true, SegmentSize: segSize})
+			if want := append(slices.Clone(payloads[:n]), "again"); !slices.Equal(recs, want) {
+				t.Fatalf("%s from %d: after appending and reopening, loaded %q, want %q", how, cut, recs, want)
+			}
+			closeT(t, j)
 		}
-		n := 0 // complete records before cut
-		for n+1 < len(ends) && ends[n+1] <= cut {
-			n++
-		}
-		j, _, recs := openT(t, dir, Options{NoSync: true})
-		if !slices.Equal(recs, payloads[:n]) && !(n == 0 && recs == nil) {
-			t.Fatalf("cut at %d: loaded %q, want %q", cut, recs, payloads[:n])
-		}
-		if got := fileSize(t, path); got != ends[n] {
-			t.Fatalf("cut at %d: file is %d bytes after Open, want %d", cut, got, ends[n])
-		}
-		if p := appendT(t, j, "again"); p != Pos(n+1) {
-			t.Fatalf("cut at %d: next position %d, want %d", cut, p, n+1)
-		}
-		closeT(t, j)
 	}
 }
 
-// TestGarbageTail appends bytes that hold no valid record after valid ones:
-// Open treats them as a torn tail.
+// TestGarbageTail writes bytes that hold no valid record after valid ones,
+// right after them and far past them in the zero-filled tail: Open treats
+// them as a torn tail and zeros them.
 func TestGarbageTail(t *testing.T) {
-	dir := t.TempDir()
-	j, _, _ := openT(t, dir, Options{})
-	appendT(t, j, "a")
-	appendT(t, j, "b")
-	closeT(t, j)
-	path := filepath.Join(dir, fileName(1, segmentExt))
-	size := fileSize(t, path)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	garbage := make([]byte, 3000)
 	for i := range garbage {
 		garbage[i] = byte(i*7 + i*i*13 + 0x80) // deterministic, high bytes: no plausible lengths
 	}
-	f.Write(garbage)
-	f.Close()
-	j, _, recs := openT(t, dir, Options{})
-	defer closeT(t, j)
-	if !slices.Equal(recs, []string{"a", "b"}) || fileSize(t, path) != size {
-		t.Errorf("loaded %q, size %d; want [a b], size %d", recs, fileSize(t, path), size)
+	for _, gap := range []int64{0, 1, 4096, 50000} {
+		dir := t.TempDir()
+		j, _, _ := openT(t, dir, Options{SegmentSize: 64 << 10})
+		appendT(t, j, "a")
+		waitT(t, j, appendT(t, j, "b"))
+		closeT(t, j)
+		path := filepath.Join(dir, fileName(1, segmentExt))
+		end := logicalSize([]string{"a", "b"})
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteAt(garbage, end+gap); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		j, _, recs := openT(t, dir, Options{SegmentSize: 64 << 10})
+		if !slices.Equal(recs, []string{"a", "b"}) {
+			t.Errorf("gap %d: loaded %q, want [a b]", gap, recs)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) != 64<<10 || !isZero(data[end:]) {
+			t.Errorf("gap %d: after Open the file is %d bytes, non-zero after the records: %v", gap, len(data), !isZero(data[end:]))
+		}
+		waitT(t, j, appendT(t, j, "c"))
+		closeT(t, j)
+		j, _, recs = openT(t, dir, Options{})
+		if !slices.Equal(recs, []string{"a", "b", "c"}) {
+			t.Errorf("gap %d: after appending, loaded %q", gap, recs)
+		}
+		closeT(t, j)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,13 +19,28 @@ var update = flag.Bool("update", false, "rewrite the journal directories under t
 
 func r(i int) []byte { return []byte(recName(i)) } // 8 bytes: 16 framed
 
-func segBytes(first Pos, recs ...[]byte) []byte {
+// segPad is the size the testdata's version 2 segments are preallocated to.
+const segPad = 256
+
+// segBytes returns a version 2 segment starting at first holding recs,
+// zero-filled to segPad bytes.
+func segBytes(first Pos, recs ...[]byte) []byte { return pad(rawSeg(first, recs...)) }
+
+// rawSeg returns the header and records of a segment starting at first,
+// without the zero-filled tail.
+func rawSeg(first Pos, recs ...[]byte) []byte {
 	b := appendHeader(nil, segmentMagic, first)
 	for _, rec := range recs {
 		b = appendFrame(b, rec)
 	}
 	return b
 }
+
+// pad returns b followed by zeros up to segPad bytes.
+func pad(b []byte) []byte { return append(bytes.Clone(b), make([]byte, segPad-len(b))...) }
+
+// v1Seg returns a version 1 segment: appended records, no zero-filled tail.
+func v1Seg(first Pos, recs ...[]byte) []byte { return put32(rawSeg(first, recs...), 4, 1) }
 
 func snapBytes(p Pos, data []byte) []byte {
 	return appendFrame(appendHeader(nil, snapshotMagic, p), data)
@@ -57,48 +73,71 @@ var (
 // testdataDirs is what -update writes: one journal directory per case.
 // Offsets in the comments are for segment 1, where record i (from 1) starts
 // at 16*i: a 16-byte file header, then 16-byte frames of 8-byte payloads.
+// Version 2 segments are zero-filled to segPad (256) bytes, as Open and the
+// flusher preallocate them; the v1-* cases are version 1 segments, written
+// by appending, that the journal still reads.
 func testdataDirs() map[string]map[string][]byte {
-	three := segBytes(1, r(1), r(2), r(3)) // 64 bytes
+	three := rawSeg(1, r(1), r(2), r(3)) // 64 bytes
+	four := rawSeg(1, r(1), r(2), r(3), r(4))
+	five := rawSeg(1, r(1), r(2), r(3), r(4), r(5))
+	junk := bytes.Repeat([]byte{0xa5, 0x5a, 0xc3}, 10) // no plausible lengths
 	return map[string]map[string][]byte{
-		"valid": {seg1: three},
-		// 5 of the 8 bytes of record 4's frame header.
-		"torn-header": {seg1: cat(three, frame(r(4))[:5])},
-		// record 4's frame header and 4 of its 8 payload bytes.
-		"torn-payload": {seg1: cat(three, frame(r(4))[:12])},
+		// three records, then the zero-filled tail: where they end.
+		"valid": {seg1: pad(three)},
+		// 5 of the 8 bytes of record 4's frame header, then zeros.
+		"torn-header": {seg1: pad(cat(three, frame(r(4))[:5]))},
+		// record 4's frame header and 4 of its 8 payload bytes, then zeros.
+		"torn-payload": {seg1: pad(cat(three, frame(r(4))[:12]))},
 		// record 4 complete but its last payload byte damaged.
-		"bad-checksum-tail": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4)), 79, 0x01)},
-		// what a file system can leave when a crash extends a file but not its data.
-		"zero-tail": {seg1: cat(three, make([]byte, 4096))},
-		// record 4's length is garbage and nothing follows.
-		"huge-length-tail": {seg1: put32(segBytes(1, r(1), r(2), r(3), r(4)), 64, 0xfffffff0)},
+		"bad-checksum-tail": {seg1: pad(flip(four, 79, 0x01))},
+		// record 4's length is garbage and only zeros follow.
+		"huge-length-tail": {seg1: pad(put32(four, 64, 0xfffffff0))},
+		// junk after the zeros that follow the records, with no valid
+		// record in it: a torn tail, zeroed.
+		"junk-after-zeros": {seg1: pad(cat(three, make([]byte, 100), junk))},
 		// record 2's payload damaged, with valid records 3..5 after it.
-		"corrupt-middle": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4), r(5)), 43, 0x20)},
+		"corrupt-middle": {seg1: pad(flip(five, 43, 0x20))},
 		// record 2's length 8 → 9, with valid records after it.
-		"flipped-length": {seg1: flip(segBytes(1, r(1), r(2), r(3), r(4)), 32, 0x01)},
+		"flipped-length": {seg1: pad(flip(four, 32, 0x01))},
 		// record 2's length is garbage, with valid records after it.
-		"huge-length": {seg1: put32(segBytes(1, r(1), r(2), r(3), r(4)), 32, 0xfffffff0)},
-		"bad-magic":   {seg1: cat([]byte("XLOG"), three[4:])},
-		"bad-version": {seg1: put32(three, 4, 2)},
+		"huge-length": {seg1: pad(put32(four, 32, 0xfffffff0))},
+		// record 2's frame zeroed, with valid records 3 and 4 after it:
+		// zeros end the records only if nothing valid follows them.
+		"zeroed-middle": {seg1: pad(cat(four[:32], make([]byte, 16), four[48:]))},
+		"bad-magic":     {seg1: pad(cat([]byte("XLOG"), three[4:]))},
+		"bad-version":   {seg1: pad(put32(three, 4, 3))},
 		// a segment file renamed: its header says it starts at 7.
 		"header-mismatch": {seg1: segBytes(7, r(1))},
-		// a torn tail in a segment that is not the last one.
-		"corrupt-nonlast": {seg1: cat(three, frame(r(4))[:12]), seg4: segBytes(4, r(4), r(5))},
+		// a torn record in a segment that is not the last one.
+		"corrupt-nonlast": {seg1: pad(cat(three, frame(r(4))[:12])), seg4: segBytes(4, r(4), r(5))},
 		// segment 5 follows segment 1, which ends at position 4.
-		"gap": {seg1: three, seg5: segBytes(5, r(5))},
+		"gap": {seg1: pad(three), seg5: segBytes(5, r(5))},
 		// the newest snapshot's payload damaged.
 		"corrupt-snapshot": {
 			fileName(4, snapshotExt): flip(snapBytes(4, []byte("state before 4")), 30, 0x04),
 			seg4:                     segBytes(4, r(4), r(5)),
 		},
 		// a crash after writing snapshot 4 but before removing segment 1 and
-		// snapshot 2, and a temporary file from a crashed rotation.
+		// snapshot 2, a temporary file from a crashed rotation, and a spare
+		// segment file.
 		"snapshot": {
 			fileName(2, snapshotExt):          snapBytes(2, []byte("state before 2")),
 			fileName(4, snapshotExt):          snapBytes(4, []byte("state before 4")),
-			seg1:                              three,
+			seg1:                              pad(three),
 			seg4:                              segBytes(4, r(4), r(5)),
 			fileName(6, segmentExt) + tempExt: []byte("JLOG"),
+			spareName:                         make([]byte, segPad),
 		},
+		// version 1: three appended records.
+		"v1": {seg1: v1Seg(1, r(1), r(2), r(3))},
+		// version 1: what a file system can leave when a crash extends a
+		// file but not its data.
+		"zero-tail": {seg1: cat(v1Seg(1, r(1), r(2), r(3)), make([]byte, 4096))},
+		// version 1: record 4's frame header and 4 of its 8 payload bytes
+		// at the end of the file.
+		"v1-torn-payload": {seg1: cat(v1Seg(1, r(1), r(2), r(3)), frame(r(4))[:12])},
+		// version 1 then version 2, as after an upgrade.
+		"v1-then-v2": {seg1: v1Seg(1, r(1), r(2), r(3)), seg4: segBytes(4, r(4), r(5))},
 	}
 }
 
@@ -149,28 +188,33 @@ func TestTestdata(t *testing.T) {
 		err      *corrupt         // the CorruptError Open returns, or nil
 		snap     string           // loaded snapshot
 		recs     []string         // loaded records
-		after    map[string]int64 // files and sizes after Open; nil: unchanged
+		ends     map[string]int64 // files after Open, and where their records end
 		nextWant Pos              // position of the next Append
 	}{
-		{name: "valid", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
-		{name: "torn-header", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
-		{name: "torn-payload", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
-		{name: "bad-checksum-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
-		{name: "zero-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
-		{name: "huge-length-tail", recs: recs(1, 3), after: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "valid", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "torn-header", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "torn-payload", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "bad-checksum-tail", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "huge-length-tail", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "junk-after-zeros", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
 		{name: "corrupt-middle", err: &corrupt{seg1, 32, "checksum mismatch"}},
 		{name: "flipped-length", err: &corrupt{seg1, 32, "checksum mismatch"}},
 		{name: "huge-length", err: &corrupt{seg1, 32, "record length 4294967280 exceeds maximum 16777216"}},
+		{name: "zeroed-middle", err: &corrupt{seg1, 32, "zero frame header before a valid record at offset 48"}},
 		{name: "bad-magic", err: &corrupt{seg1, 0, `bad magic "XLOG", want "JLOG"`}},
-		{name: "bad-version", err: &corrupt{seg1, 4, "unsupported version 2"}},
+		{name: "bad-version", err: &corrupt{seg1, 4, "unsupported version 3"}},
 		{name: "header-mismatch", err: &corrupt{seg1, 8, "header position 7 does not match file name"}},
-		{name: "corrupt-nonlast", err: &corrupt{seg1, 64, "partial payload (4 of 8 bytes)"}},
+		{name: "corrupt-nonlast", err: &corrupt{seg1, 64, "checksum mismatch"}},
 		{name: "gap", err: &corrupt{seg5, 0, "segment starts at position 5, want 4"}},
 		{name: "corrupt-snapshot", err: &corrupt{fileName(4, snapshotExt), 16, "checksum mismatch"}},
 		{
 			name: "snapshot", snap: "state before 4", recs: recs(4, 5), nextWant: 6,
-			after: map[string]int64{fileName(4, snapshotExt): 38, seg4: 48},
+			ends: map[string]int64{fileName(4, snapshotExt): 38, seg4: 48},
 		},
+		{name: "v1", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "zero-tail", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "v1-torn-payload", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
+		{name: "v1-then-v2", recs: recs(1, 5), ends: map[string]int64{seg1: 64, seg4: 48}, nextWant: 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := filepath.Join("testdata", tc.name)
@@ -185,7 +229,7 @@ func TestTestdata(t *testing.T) {
 				}
 			}
 
-			j, err := Open(dir, Options{})
+			j, err := Open(dir, Options{SegmentSize: segPad})
 			if tc.err != nil {
 				var ce *CorruptError
 				if !errors.As(err, &ce) {
@@ -211,17 +255,47 @@ func TestTestdata(t *testing.T) {
 			if string(snap) != tc.snap || !slices.Equal(got, tc.recs) {
 				t.Errorf("loaded snapshot %q, records %q; want %q, %q", snap, got, tc.snap, tc.recs)
 			}
-			sizes := make(map[string]int64)
-			for name, data := range readDir(t, dir) {
-				sizes[name] = int64(len(data))
+			checkEnds(t, dir, before, tc.ends)
+			var size int64
+			for name, end := range tc.ends {
+				if strings.HasSuffix(name, segmentExt) {
+					size += end
+				}
 			}
-			if !maps.Equal(sizes, tc.after) {
-				t.Errorf("files after Open = %v, want %v", sizes, tc.after)
+			if j.Size() != size {
+				t.Errorf("Size = %d, want %d", j.Size(), size)
 			}
 			if p := appendT(t, j, "next"); p != tc.nextWant {
 				t.Errorf("next position = %d, want %d", p, tc.nextWant)
 			}
 		})
+	}
+}
+
+// checkEnds checks that dir holds exactly the files in ends (and perhaps a
+// spare), each the same size as in before, unchanged before its end and all
+// zeros after it.
+func checkEnds(t *testing.T, dir string, before map[string][]byte, ends map[string]int64) {
+	t.Helper()
+	after := readDir(t, dir)
+	delete(after, spareName)
+	for name, data := range after {
+		end, ok := ends[name]
+		switch {
+		case !ok:
+			t.Errorf("Open left %s", name)
+		case len(data) != len(before[name]):
+			t.Errorf("%s is %d bytes after Open, was %d", name, len(data), len(before[name]))
+		case !bytes.Equal(data[:end], before[name][:end]):
+			t.Errorf("Open changed %s before offset %d", name, end)
+		case !isZero(data[end:]):
+			t.Errorf("%s after Open: non-zero bytes after its records end at %d", name, end)
+		}
+	}
+	for name := range ends {
+		if _, ok := after[name]; !ok {
+			t.Errorf("Open removed %s", name)
+		}
 	}
 }
 

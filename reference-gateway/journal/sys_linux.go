@@ -1,0 +1,57 @@
+package journal
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// allocate reserves size bytes for f with fallocate(2), extending it to size
+// bytes that read as zeros. It reports false, and changes nothing, where the
+// file system does not support it; the caller then writes zeros or
+// truncates instead.
+func allocate(f *os.File, size int64) (bool, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return false, err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) {
+		ferr = retryEINTR(func() error { return syscall.Fallocate(int(fd), 0, 0, size) })
+	}); err != nil {
+		return false, err
+	}
+	if errors.Is(ferr, syscall.EOPNOTSUPP) || errors.Is(ferr, syscall.ENOSYS) {
+		return false, nil
+	}
+	return ferr == nil, ferr
+}
+
+// datasync flushes f's data, and only the metadata needed to read it back,
+// to stable storage: fdatasync(2). Writes inside a segment's zero-filled,
+// already durable extent change neither its size nor its block map, so this
+// skips the inode update (mtime) that fsync would also write.
+func datasync(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = retryEINTR(func() error { return syscall.Fdatasync(int(fd)) })
+	}); err != nil {
+		return err
+	}
+	if serr != nil {
+		return &os.PathError{Op: "fdatasync", Path: f.Name(), Err: serr}
+	}
+	return nil
+}
+
+func retryEINTR(fn func() error) error {
+	for {
+		if err := fn(); err != syscall.EINTR {
+			return err
+		}
+	}
+}
