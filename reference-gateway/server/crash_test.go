@@ -25,8 +25,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/adapter"
+	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )
 

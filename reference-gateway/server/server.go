@@ -11,8 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/adapter"
+	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/journal"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )

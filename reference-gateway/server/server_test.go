@@ -16,8 +16,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/adapter"
+	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/ledger"
 )
 
