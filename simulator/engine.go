@@ -46,17 +46,18 @@ type Engine struct {
 	client   *http.Client
 	webhooks *webhook.Dispatcher
 
-	mu       sync.Mutex
-	tok      *tokens
-	products store[CardProduct]
-	users    store[User]
-	cards    store[Card]
-	sources  store[FundingSource]
-	commando store[CommandoMode]
-	hooks    store[Webhook]
-	cmTrans  store[CommandoModeTransition] // POST /commandomodes/transitions history
-	txns     store[jit.Transaction]
-	chains   map[string]*chain // authorization token → its lifecycle
+	mu        sync.Mutex
+	tok       *tokens
+	products  store[CardProduct]
+	users     store[User]
+	cards     store[Card]
+	sources   store[FundingSource]
+	commando  store[CommandoMode]
+	hooks     store[Webhook]
+	cmTrans   store[CommandoModeTransition] // POST /commandomodes/transitions history
+	cardTrans store[CardTransitionRecord]   // POST /cardtransitions history
+	txns      store[jit.Transaction]
+	chains    map[string]*chain // authorization token → its lifecycle
 }
 
 // New returns an empty engine.
@@ -77,20 +78,21 @@ func New(cfg Config) *Engine {
 		}}
 	}
 	return &Engine{
-		cfg:      cfg,
-		clock:    cfg.Clock,
-		client:   client,
-		webhooks: webhook.New(cfg.Clock, cfg.Webhooks),
-		tok:      newTokens(cfg.Seed),
-		products: newStore[CardProduct](),
-		users:    newStore[User](),
-		cards:    newStore[Card](),
-		sources:  newStore[FundingSource](),
-		commando: newStore[CommandoMode](),
-		hooks:    newStore[Webhook](),
-		cmTrans:  newStore[CommandoModeTransition](),
-		txns:     newStore[jit.Transaction](),
-		chains:   map[string]*chain{},
+		cfg:       cfg,
+		clock:     cfg.Clock,
+		client:    client,
+		webhooks:  webhook.New(cfg.Clock, cfg.Webhooks),
+		tok:       newTokens(cfg.Seed),
+		products:  newStore[CardProduct](),
+		users:     newStore[User](),
+		cards:     newStore[Card](),
+		sources:   newStore[FundingSource](),
+		commando:  newStore[CommandoMode](),
+		hooks:     newStore[Webhook](),
+		cmTrans:   newStore[CommandoModeTransition](),
+		cardTrans: newStore[CardTransitionRecord](),
+		txns:      newStore[jit.Transaction](),
+		chains:    map[string]*chain{},
 	}
 }
 

@@ -33,7 +33,10 @@
 //	POST /users                            GET /users, GET|PUT /users/{token}
 //	POST /cards                            GET /cards[?last_four=], GET|PUT /cards/{token}
 //	GET  /cards/user/{token}
-//	POST /cardtransitions                  state ACTIVE, SUSPENDED, TERMINATED (201, card_transition_response)
+//	POST /cardtransitions                  state ACTIVE, SUSPENDED, TERMINATED (201, card_transition_response;
+//	                                       409 for a transition token already used)
+//	GET  /cardtransitions/{token}          one recorded transition, with the card as it stood after it
+//	GET  /cardtransitions/card/{token}     a card's transitions (count 5, -createdTime; an unknown card has none)
 //	POST /fundingsources/programgateway    GET|PUT /fundingsources/programgateway/{token}
 //	PUT  /fundingsources/programgateway/customheaders/{token}
 //	GET  /fundingsources/programgateway    (extension: list)

@@ -47,6 +47,8 @@ func FuzzAPI(f *testing.F) {
 		{"GET", "/v3/cards/user/u1?show_pan=true", "", fuzzAuth},
 		{"PUT", "/v3/cards/c1", `{"metadata":{"k":"v"}}`, fuzzAuth},
 		{"POST", "/v3/cardtransitions", `{"card_token":"c1","channel":"API","state":"SUSPENDED"}`, fuzzAuth},
+		{"GET", "/v3/cardtransitions/card/c1?count=1&sort_by=-createdTime", "", fuzzAuth},
+		{"GET", "/v3/cardtransitions/nope", "", fuzzAuth},
 		{"POST", "/v3/fundingsources/programgateway", `{"name":"g","url":"http://127.0.0.1:1/","basic_auth_username":"u","basic_auth_password":"01234567890123456789","timeout_millis":"3000"}`, fuzzAuth},
 		{"PUT", "/v3/fundingsources/programgateway/fs1", `{"url":"http://127.0.0.1:1/","basic_auth_username":"u","basic_auth_password":"01234567890123456789"}`, fuzzAuth},
 		{"PUT", "/v3/fundingsources/programgateway/customheaders/fs1", `{"custom_header":{"a":"b"}}`, fuzzAuth},

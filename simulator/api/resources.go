@@ -29,6 +29,8 @@ func (h *handler) register() {
 	h.handle("PUT", "/cards/{token}", h.updateCard)
 	h.handle("GET", "/cards/user/{token}", h.listUserCards)
 	h.handle("POST", "/cardtransitions", h.transitionCard)
+	h.handle("GET", "/cardtransitions/{token}", h.getCardTransition)
+	h.handle("GET", "/cardtransitions/card/{token}", h.listCardTransitions)
 	// Program gateway funding sources.
 	h.handle("POST", "/fundingsources/programgateway", h.createFundingSource)
 	h.handle("GET", "/fundingsources/programgateway", h.listFundingSources) // extension
@@ -277,46 +279,6 @@ func (h *handler) listCards(w http.ResponseWriter, r *http.Request, _ params) {
 
 func (h *handler) listUserCards(w http.ResponseWriter, r *http.Request, p params) {
 	h.cardList(w, r, h.e.CardsByUser(p["token"]))
-}
-
-type cardTransitionRequest struct {
-	Token      string `json:"token"`
-	CardToken  string `json:"card_token" api:"required"`
-	Channel    string `json:"channel" api:"required"`
-	State      string `json:"state" api:"required"`
-	Reason     string `json:"reason"`
-	ReasonCode string `json:"reason_code"`
-}
-
-// cardTransitionResponse is card_transition_response.
-type cardTransitionResponse struct {
-	simulator.CardTransition
-	UserToken         string `json:"user_token"`
-	CardProductToken  string `json:"card_product_token"`
-	LastFour          string `json:"last_four"`
-	PAN               string `json:"pan"`
-	Expiration        string `json:"expiration"`
-	ExpirationTime    string `json:"expiration_time"`
-	Barcode           string `json:"barcode"`
-	PINIsSet          bool   `json:"pin_is_set"`
-	FulfillmentStatus string `json:"fulfillment_status"`
-}
-
-func (h *handler) transitionCard(w http.ResponseWriter, r *http.Request, _ params) {
-	var req cardTransitionRequest
-	if !decodeOr(w, r, &req) {
-		return
-	}
-	t, c, err := h.e.TransitionCard(simulator.CardTransition{Token: req.Token, CardToken: req.CardToken, State: req.State, Reason: req.Reason, ReasonCode: req.ReasonCode, Channel: req.Channel})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, cardTransitionResponse{
-		CardTransition: t, UserToken: c.UserToken, CardProductToken: c.CardProductToken, LastFour: c.LastFour,
-		PAN: maskPAN(c.PAN), Expiration: c.Expiration, ExpirationTime: c.ExpirationTime, Barcode: c.Barcode,
-		PINIsSet: c.PINIsSet, FulfillmentStatus: c.FulfillmentStatus,
-	})
 }
 
 // ---- program gateway funding sources ----

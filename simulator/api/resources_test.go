@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/jitsim/jitsim/spec"
 )
 
 // TestResources runs every resource through create (201, string-typed
@@ -126,17 +128,19 @@ func TestResources(t *testing.T) {
 	}
 }
 
+// tokens lists the tokens of a list answer's data, comma-separated.
+func tokens(r resp) string {
+	var out []string
+	for _, d := range r.obj["data"].([]any) {
+		out = append(out, d.(map[string]any)["token"].(string))
+	}
+	return strings.Join(out, ",")
+}
+
 func TestListPaging(t *testing.T) {
 	v := newEnv(t)
 	for i := 1; i <= 7; i++ {
 		v.must(t, 201, "POST", "/users", fmt.Sprintf(`{"token":"u%d"}`, i))
-	}
-	tokens := func(r resp) string {
-		var out []string
-		for _, d := range r.obj["data"].([]any) {
-			out = append(out, d.(map[string]any)["token"].(string))
-		}
-		return strings.Join(out, ",")
 	}
 	tests := []struct {
 		query             string
@@ -196,6 +200,68 @@ func TestCardTransitions(t *testing.T) {
 	if r := v.must(t, 200, "GET", "/cards/c1?show_pan=true", nil); strings.Contains(r.obj["pan"].(string), "_") || len(r.obj["pan"].(string)) != 16 {
 		t.Fatalf("show_pan: %s", r.raw)
 	}
+}
+
+// TestCardTransitionsStoredAndListed reads transitions back over
+// GET /cardtransitions/{token} and GET /cardtransitions/card/{token}, checks
+// the answers against CoreAPI.yaml's card_transition_response and
+// CardTransitionListResponse (required fields included), the spec's list
+// defaults (count 5, newest first), paging, and 409 for a reused token.
+func TestCardTransitionsStoredAndListed(t *testing.T) {
+	s, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := func(t *testing.T, schema string, raw []byte) {
+		t.Helper()
+		if issues := s.Validate(schema, raw, spec.Options{Required: true}); len(issues) > 0 {
+			t.Fatalf("%s: %s %s\n%s", schema, issues[0].Path, issues[0].Problem, raw)
+		}
+	}
+	v := newEnv(t)
+	v.program(t)
+	states := []string{"SUSPENDED", "ACTIVE", "SUSPENDED", "ACTIVE", "SUSPENDED", "ACTIVE"}
+	for i, st := range states {
+		r := v.must(t, 201, "POST", "/cardtransitions", `{"token":"tr`+itoa(i)+`","card_token":"c1","channel":"API","state":"`+st+`","reason_code":"01"}`)
+		valid(t, "card_transition_response", r.raw)
+	}
+	// A reused token is 409 and moves nothing.
+	v.must(t, 409, "POST", "/cardtransitions", `{"token":"tr5","card_token":"c1","channel":"API","state":"TERMINATED"}`)
+	if r := v.must(t, 200, "GET", "/cards/c1", nil); r.obj["state"] != "ACTIVE" {
+		t.Fatalf("a refused transition moved the card: %s", r.raw)
+	}
+
+	one := v.must(t, 200, "GET", "/cardtransitions/tr2", nil)
+	valid(t, "card_transition_response", one.raw)
+	if one.obj["token"] != "tr2" || one.obj["state"] != "SUSPENDED" || one.obj["type"] != "state.suspended" ||
+		one.obj["card_token"] != "c1" || one.obj["user_token"] != "u1" || !strings.Contains(one.obj["pan"].(string), "______") {
+		t.Fatalf("GET transition: %s", one.raw)
+	}
+	v.must(t, 404, "GET", "/cardtransitions/nope", nil)
+
+	tests := []struct {
+		query  string
+		tokens string
+		isMore bool
+	}{
+		{"", "tr5,tr4,tr3,tr2,tr1", true},
+		{"?count=10", "tr5,tr4,tr3,tr2,tr1,tr0", false},
+		{"?count=2&start_index=1", "tr4,tr3", true},
+		{"?sort_by=createdTime&count=3", "tr0,tr1,tr2", true},
+	}
+	for _, tt := range tests {
+		t.Run("list"+tt.query, func(t *testing.T) {
+			r := v.must(t, 200, "GET", "/cardtransitions/card/c1"+tt.query, nil)
+			valid(t, "CardTransitionListResponse", r.raw)
+			if got := tokens(r); got != tt.tokens || r.obj["is_more"] != tt.isMore {
+				t.Fatalf("got %s (tokens %s)", r.raw, got)
+			}
+		})
+	}
+	if r := v.must(t, 200, "GET", "/cardtransitions/card/nope", nil); r.obj["count"] != 0.0 {
+		t.Fatalf("unknown card: %s", r.raw)
+	}
+	v.must(t, 400, "GET", "/cardtransitions/card/c1?sort_by=pan", nil)
 }
 
 func TestCommandoModeTransitions(t *testing.T) {
