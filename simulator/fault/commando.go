@@ -39,15 +39,19 @@ type standin struct {
 
 // around runs fn, in Commando Mode when the fault fires.
 func (c *Commando) around(ctx context.Context, e *simulator.Engine, source string, fn func() error) error {
-	if !c.fire(c.Probability, c.Rand) {
+	if !c.roll(c.Probability, c.Rand) {
+		c.count(false)
 		return fn()
 	}
 	if err := ctx.Err(); err != nil {
+		c.count(false)
 		return err
 	}
 	if err := c.enable(e, source); err != nil {
+		c.count(false)
 		return fmt.Errorf("fault %s: %w", NameCommando, err)
 	}
+	c.count(true)
 	err := fn()
 	if derr := c.disable(e, source); derr != nil {
 		return errors.Join(err, fmt.Errorf("fault %s: %w", NameCommando, derr))
