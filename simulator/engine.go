@@ -57,7 +57,8 @@ type Engine struct {
 	cmTrans   store[CommandoModeTransition] // POST /commandomodes/transitions history
 	cardTrans store[CardTransitionRecord]   // POST /cardtransitions history
 	txns      store[jit.Transaction]
-	chains    map[string]*chain // authorization token → its lifecycle
+	chains    map[string]*chain       // authorization token → its lifecycle
+	refunds   map[string]*refundChain // refund authorization token → its lifecycle
 }
 
 // New returns an empty engine.
@@ -93,6 +94,7 @@ func New(cfg Config) *Engine {
 		cardTrans: newStore[CardTransitionRecord](),
 		txns:      newStore[jit.Transaction](),
 		chains:    map[string]*chain{},
+		refunds:   map[string]*refundChain{},
 	}
 }
 

@@ -45,6 +45,11 @@ func TestMessagesMatchTheSpec(t *testing.T) {
 	c := must(e.Clear(ctx, ClearRequest{Preceding: h.Token, Amount: jit.MustAmount("150.00"), Sequence: 2, Count: 2}))
 	must(e.Refund(ctx, RefundRequest{Preceding: c.Token, Amount: jit.MustAmount("20.00")}))
 	must(e.Refund(ctx, RefundRequest{CardToken: card, Amount: jit.MustAmount("5.00")}))
+	ra := must(e.RefundAuthorize(ctx, RefundRequest{CardToken: card, Amount: jit.MustAmount("15.00"), Merchant: m}))
+	must(e.AdviseRefundAuthorization(ctx, ra.Token, jit.MustAmount("12.00")))
+	must(e.ClearRefundAuthorization(ctx, ra.Token, jit.MustAmount("12.00")))
+	rb := must(e.RefundAuthorize(ctx, RefundRequest{Preceding: c.Token, Amount: jit.MustAmount("7.00")}))
+	must(e.ReverseRefundAuthorization(ctx, rb.Token, jit.MustAmount("7.00")))
 	r := must(e.Authorize(ctx, AuthRequest{CardToken: card, Amount: jit.MustAmount("50.00"), Partial: true}))
 	must(e.Reverse(ctx, r.Token, jit.MustAmount("20.00")))
 	must(e.Reverse(ctx, r.Token, jit.MustAmount("30.00")))
@@ -70,8 +75,8 @@ func TestMessagesMatchTheSpec(t *testing.T) {
 		check(fmt.Sprintf("JIT request %d", i), b)
 	}
 	txns := e.Transactions("", "")
-	if len(txns) != 19 {
-		t.Fatalf("%d transactions, want 19", len(txns))
+	if len(txns) != 24 {
+		t.Fatalf("%d transactions, want 24", len(txns))
 	}
 	types := map[string]bool{}
 	for _, tx := range txns {
@@ -80,7 +85,8 @@ func TestMessagesMatchTheSpec(t *testing.T) {
 		types[tx.Type] = true
 	}
 	for _, want := range []string{jit.TypeAuthorization, jit.TypeAuthorizationAdvice, jit.TypeAuthorizationClearing, jit.TypeAuthorizationIncremental,
-		jit.TypeRefund, jit.TypeAuthorizationReversal, jit.TypeAuthorizationReversalIssuerexpiration, jit.TypeBalanceinquiry, jit.TypePindebit} {
+		jit.TypeRefund, jit.TypeAuthorizationReversal, jit.TypeAuthorizationReversalIssuerexpiration, jit.TypeBalanceinquiry, jit.TypePindebit,
+		jit.TypeRefundAuthorization, jit.TypeRefundAuthorizationAdvice, jit.TypeRefundAuthorizationClearing, jit.TypeRefundAuthorizationReversal} {
 		if !types[want] {
 			t.Errorf("no %s transaction was produced", want)
 		}

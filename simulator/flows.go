@@ -393,56 +393,6 @@ func (e *Engine) Expire(ctx context.Context, preceding string) (*jit.Transaction
 	return cloneTxn(t), nil
 }
 
-// RefundRequest returns money to a card, linked to an earlier transaction
-// (Preceding) or not (then CardToken names the card).
-type RefundRequest struct {
-	Preceding string
-	CardToken string
-	Amount    jit.Amount
-	Currency  string
-	Merchant  Merchant
-}
-
-// Refund credits a card: a refund webhook with gpa_order_unload.
-func (e *Engine) Refund(ctx context.Context, r RefundRequest) (*jit.Transaction, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var p *party
-	var err error
-	cur := firstNonEmpty(r.Currency, jit.DefaultCurrency)
-	merchant := cardAcceptor(r.Merchant)
-	if r.Preceding != "" {
-		prev, ok := e.txns.get(r.Preceding)
-		if !ok {
-			return nil, jit.Errorf(jit.ENOTFOUND, "transaction %s not found", r.Preceding)
-		}
-		r.CardToken, cur, merchant = prev.CardToken, firstNonEmpty(prev.CurrencyCode, cur), prev.CardAcceptor
-	}
-	if p, err = e.resolve(r.CardToken); err != nil {
-		return nil, err
-	}
-	amt, err := r.Amount.Minor(cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", cur)
-	}
-	a := jit.MustMinor(amt, cur)
-	t := e.base(p, jit.TypeRefund, e.tok.uuid(), a, cur)
-	t.State = jit.StateCompletion
-	t.PrecedingRelatedTransactionToken = r.Preceding
-	t.CardAcceptor = merchant
-	t.Response = &jit.Response{Code: jit.ResponseCodeApproved, Memo: jit.ResponseMemoApproved}
-	t.GPA = zeroBalance(cur, jit.Ptr(a))
-	o := e.fundingOrder(p, t.Token, a, cur, e.jitFunding(p, jit.MethodRefund, a))
-	t.GPAOrderUnload = &jit.GPAReturns{
-		Token: o.Token, Amount: a, CreatedTime: o.CreatedTime, LastModifiedTime: o.LastModifiedTime,
-		TransactionToken: t.Token, State: jit.StateCompletion, Response: t.Response, Funding: o.Funding,
-		FundingSourceToken: o.FundingSourceToken, JITFunding: o.JITFunding,
-	}
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
-}
-
 // openChain is chainOf for events that need the authorization still open.
 func (e *Engine) openChain(preceding string) (*chain, error) {
 	c, err := e.chainOf(preceding)

@@ -83,17 +83,29 @@
 //	authorization.reversal.issuerexpiration (extension) preceding…: the authorization expires
 //	authorization.incremental           preceding…, amount (the increment)
 //	refund                              preceding… (linked) or card_token (unlinked), amount
+//	refund.authorization                preceding… (linked) or card_token (unlinked), amount: a pending
+//	                                    credit (state PENDING, gpa_order_unload method
+//	                                    pgfs.refund.authorization, no gpa.impacted_amount)
+//	refund.authorization.advice         preceding… (the refund authorization), amount (the new, lower total)
+//	refund.authorization.reversal       preceding…, amount (default: all that is pending); no money moves
+//	refund.authorization.clearing       preceding… (the refund authorization), amount (default: what is
+//	                                    pending): credits the card and closes it. With a preceding token
+//	                                    that is not a refund authorization, or only card_token, it is a
+//	                                    refund (as before refund authorizations were simulated)
 //	pindebit, pindebit.atm.withdrawal   card_token, amount: single-message pgfs.auth_plus_capture
 //	balanceinquiry, pindebit.balanceinquiry   card_token
+//
+// No refund event calls the gateway: the pgfs.refund* methods are
+// informative (protocol.md §2), so refunds and refund authorizations reach
+// it as webhooks only.
 //
 // Events mapped onto the closest engine flow (the transaction carries the
 // engine's type): pindebit.authorization → authorization (card present);
 // pindebit.authorization.clearing and .reversal → authorization.clearing and
-// .reversal; pindebit.refund and refund.authorization.clearing → refund;
-// pindebit.reversal → a refund linked to the PIN debit (amount defaults to
-// the debit's). refund.authorization, refund.authorization.reversal and
-// .advice, authorization.cashback and chargebacks answer 400 saying the
-// engine has no flow for them; any other name is 400 listing the events.
+// .reversal; pindebit.refund → refund; pindebit.reversal → a refund linked
+// to the PIN debit (amount defaults to the debit's). authorization.cashback
+// and chargebacks answer 400 saying the engine has no flow for them; any
+// other name is 400 listing the events.
 //
 // # Legacy simulations
 //

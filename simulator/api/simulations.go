@@ -122,7 +122,8 @@ func needs(fields ...any) error {
 var SimulationEvents = []string{
 	"authorization", "authorization.account_verification", "authorization.advice",
 	"authorization.clearing", "authorization.reversal", "authorization.reversal.issuerexpiration",
-	"authorization.incremental", "refund", "refund.authorization.clearing",
+	"authorization.incremental", "refund", "refund.authorization", "refund.authorization.advice",
+	"refund.authorization.reversal", "refund.authorization.clearing",
 	"pindebit", "pindebit.atm.withdrawal", "pindebit.balanceinquiry", "pindebit.reversal", "pindebit.refund",
 	"pindebit.authorization", "pindebit.authorization.clearing", "pindebit.authorization.reversal",
 	"balanceinquiry",
@@ -131,9 +132,6 @@ var SimulationEvents = []string{
 // unsupportedEvents are Marqeta simulation events jitsim cannot map onto an
 // engine flow: they answer 400 saying so.
 var unsupportedEvents = map[string]string{
-	"refund.authorization":              "jitsim's engine has no refund authorization flow (a refund authorization moves no money); simulate refund or refund.authorization.clearing",
-	"refund.authorization.reversal":     "jitsim's engine has no refund authorization flow; nothing to reverse",
-	"refund.authorization.advice":       "jitsim's engine has no refund authorization flow",
 	"authorization.cashback":            "jitsim's engine has no cash back flow",
 	"authorization.clearing.chargeback": "chargebacks are back-office events jitsim does not simulate",
 }
@@ -262,7 +260,11 @@ func (h *handler) event(name string) (simFunc, error) {
 			}
 			return e.Incremental(ctx, s.Preceding, *s.Amount)
 		}, nil
-	case "refund", "pindebit.refund", "refund.authorization.clearing":
+	case "refund", "pindebit.refund", "refund.authorization":
+		flow := e.Refund
+		if name == "refund.authorization" {
+			flow = e.RefundAuthorize
+		}
 		return func(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
 			if s.Preceding == "" && s.CardToken == "" {
 				return nil, jit.Errorf(jit.EINVALID, "preceding_related_transaction_token (a linked refund) or card_token (an unlinked one) is required")
@@ -270,7 +272,27 @@ func (h *handler) event(name string) (simFunc, error) {
 			if err := needs("amount", s.Amount); err != nil {
 				return nil, err
 			}
-			return e.Refund(ctx, simulator.RefundRequest{Preceding: s.Preceding, CardToken: s.CardToken, Amount: *s.Amount, Currency: s.CurrencyCode, Merchant: s.merchant()})
+			return flow(ctx, simulator.RefundRequest{Preceding: s.Preceding, CardToken: s.CardToken, Amount: *s.Amount, Currency: s.CurrencyCode, Merchant: s.merchant()})
+		}, nil
+	case "refund.authorization.clearing":
+		return h.clearRefundAuthorization, nil
+	case "refund.authorization.advice":
+		return func(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
+			if err := needs("preceding_related_transaction_token", s.Preceding, "amount", s.Amount); err != nil {
+				return nil, err
+			}
+			return e.AdviseRefundAuthorization(ctx, s.Preceding, *s.Amount)
+		}, nil
+	case "refund.authorization.reversal":
+		return func(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
+			if err := needs("preceding_related_transaction_token", s.Preceding); err != nil {
+				return nil, err
+			}
+			amt, err := h.pendingRefundOr(s)
+			if err != nil {
+				return nil, err
+			}
+			return e.ReverseRefundAuthorization(ctx, s.Preceding, amt)
 		}, nil
 	case "pindebit", "pindebit.atm.withdrawal":
 		return func(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
@@ -344,6 +366,38 @@ func (h *handler) reverse(ctx context.Context, preceding string, amount *jit.Amo
 		amount = &open
 	}
 	return h.e.Reverse(ctx, preceding, *amount)
+}
+
+// clearRefundAuthorization is refund.authorization.clearing: with a
+// preceding refund authorization, its clearing (amount defaults to what is
+// pending); otherwise, as before refund authorizations existed, a refund
+// linked to the preceding transaction (or an unlinked one on card_token).
+func (h *handler) clearRefundAuthorization(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
+	if s.Preceding != "" {
+		if prev, err := h.e.Transaction(s.Preceding); err == nil && prev.Type == jit.TypeRefundAuthorization {
+			amt, err := h.pendingRefundOr(s)
+			if err != nil {
+				return nil, err
+			}
+			return h.e.ClearRefundAuthorization(ctx, s.Preceding, amt)
+		}
+	}
+	if s.Preceding == "" && s.CardToken == "" {
+		return nil, jit.Errorf(jit.EINVALID, "preceding_related_transaction_token (a refund authorization, or a linked refund) or card_token (an unlinked refund) is required")
+	}
+	if err := needs("amount", s.Amount); err != nil {
+		return nil, err
+	}
+	return h.e.Refund(ctx, simulator.RefundRequest{Preceding: s.Preceding, CardToken: s.CardToken, Amount: *s.Amount, Currency: s.CurrencyCode, Merchant: s.merchant()})
+}
+
+// pendingRefundOr is the request's amount, or what the preceding refund
+// authorization still has pending when none is given.
+func (h *handler) pendingRefundOr(s *simRequest) (jit.Amount, error) {
+	if s.Amount != nil {
+		return *s.Amount, nil
+	}
+	return h.e.PendingRefund(s.Preceding)
 }
 
 // ---- legacy /simulate/* ----
