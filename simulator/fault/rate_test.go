@@ -96,7 +96,9 @@ var drivers = map[string]driver{
 			}
 		}),
 	NameServerError: jitDriver(func(p float64) Config { return Config{ServerError: p} },
-		func(resp *http.Response, err error) bool { return err == nil && resp.StatusCode == http.StatusInternalServerError },
+		func(resp *http.Response, err error) bool {
+			return err == nil && resp.StatusCode == http.StatusInternalServerError
+		},
 		forwardedAll),
 	NameJITResend: jitDriver(func(p float64) Config { return Config{JITResend: p} },
 		nil,
