@@ -53,9 +53,9 @@ func (r Report) OK() bool { return len(r.Drift) == 0 && len(r.Violations) == 0 }
 
 // Reconcile reads every account the oracle knows through r, in Keys order,
 // and lists each one whose balances differ from Expected, with its
-// history. When r is a HoldReader it also reports, as violations, holds the
-// gateway keeps open that the oracle has closed or never opened, and open
-// holds whose amount differs. The report's violations start with Check's.
+// history. When r is a HoldReader it also reports, as violations, non-zero
+// holds the gateway keeps open that the oracle has closed or never opened,
+// and open holds whose amount differs. The report's violations start with Check's.
 // It fails only when r does (other than jit.ENOTFOUND) or ctx ends,
 // returning the report so far with the error.
 func (o *Oracle) Reconcile(ctx context.Context, r Reader) (Report, error) {
@@ -92,8 +92,8 @@ func (o *Oracle) Reconcile(ctx context.Context, r Reader) (Report, error) {
 func compareHolds(k Key, holds []Hold, want map[string]int64) []Violation {
 	var out []Violation
 	for _, h := range holds {
-		if !h.Open {
-			continue
+		if !h.Open || h.Amount == 0 {
+			continue // an open hold of nothing moves no money
 		}
 		amt, ok := want[h.TransactionToken]
 		if !ok {

@@ -62,7 +62,8 @@ func TestReconcile(t *testing.T) {
 		}}, nil, nil},
 		{"hold kept after the final clearing", right, map[Key][]Hold{usd: {
 			{JITToken: "j-a", TransactionToken: "a", Amount: 3000, Open: true},
-			{JITToken: "j-b", TransactionToken: "b", Amount: 0, Open: true},
+			{JITToken: "j-b", TransactionToken: "b", Amount: 1, Open: true},
+			{JITToken: "j-z", TransactionToken: "z", Amount: 0, Open: true}, // holds nothing: not reported
 		}}, nil, []string{ViolationFinalHold}},
 		{"hold amount differs, found by JIT token", right, map[Key][]Hold{usd: {{JITToken: "j-a", Amount: 2999, Open: true}}}, nil, []string{ViolationHoldAmount}},
 	}
