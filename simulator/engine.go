@@ -46,19 +46,21 @@ type Engine struct {
 	client   *http.Client
 	webhooks *webhook.Dispatcher
 
-	mu        sync.Mutex
-	tok       *tokens
-	products  store[CardProduct]
-	users     store[User]
-	cards     store[Card]
-	sources   store[FundingSource]
-	commando  store[CommandoMode]
-	hooks     store[Webhook]
-	cmTrans   store[CommandoModeTransition] // POST /commandomodes/transitions history
-	cardTrans store[CardTransitionRecord]   // POST /cardtransitions history
-	txns      store[jit.Transaction]
-	chains    map[string]*chain       // authorization token → its lifecycle
-	refunds   map[string]*refundChain // refund authorization token → its lifecycle
+	mu          sync.Mutex
+	tok         *tokens
+	products    store[CardProduct]
+	users       store[User]
+	cards       store[Card]
+	sources     store[FundingSource]
+	commando    store[CommandoMode]
+	hooks       store[Webhook]
+	cmTrans     store[CommandoModeTransition] // POST /commandomodes/transitions history
+	cardTrans   store[CardTransitionRecord]   // POST /cardtransitions history
+	txns        store[jit.Transaction]
+	chains      map[string]*chain                   // authorization token → its lifecycle
+	refunds     map[string]*refundChain             // refund authorization token → its lifecycle
+	targets     map[WebhookTarget]*targetDispatcher // legacy per-simulation webhook endpoints
+	targetOrder []*targetDispatcher
 }
 
 // New returns an empty engine.
@@ -95,6 +97,7 @@ func New(cfg Config) *Engine {
 		txns:      newStore[jit.Transaction](),
 		chains:    map[string]*chain{},
 		refunds:   map[string]*refundChain{},
+		targets:   map[WebhookTarget]*targetDispatcher{},
 	}
 }
 
@@ -104,8 +107,12 @@ func (e *Engine) Clock() clock.Clock { return e.clock }
 // Webhooks returns the dispatcher, to flush, inspect attempts or ping.
 func (e *Engine) Webhooks() *webhook.Dispatcher { return e.webhooks }
 
-// Close stops the dispatcher.
-func (e *Engine) Close() { e.webhooks.Close() }
+// Close stops the dispatchers (the registered webhooks' and the webhook
+// targets').
+func (e *Engine) Close() {
+	e.webhooks.Close()
+	e.closeTargets()
+}
 
 func (e *Engine) now() string { return e.clock.Now().UTC().Format(time.RFC3339) }
 

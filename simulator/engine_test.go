@@ -70,7 +70,14 @@ func program(t *testing.T, gw http.Handler, timeout int64) (*Engine, string) {
 	t.Cleanup(srv.Close)
 	e := New(Config{Clock: clock.NewVirtual(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)), Seed: 42})
 	t.Cleanup(e.Close)
-	src, err := e.CreateFundingSource(FundingSource{Name: "gw", URL: srv.URL + "/jit", BasicAuthUsername: "marqeta", BasicAuthPassword: gwPassword, TimeoutMillis: timeout, CustomHeader: map[string]string{"X-Program": "p1"}})
+	return e, setUp(t, e, srv.URL, timeout)
+}
+
+// setUp creates on e a funding source pointing at gwURL+"/jit", a product,
+// user user_1 and an active card, and returns the card token.
+func setUp(t *testing.T, e *Engine, gwURL string, timeout int64) string {
+	t.Helper()
+	src, err := e.CreateFundingSource(FundingSource{Name: "gw", URL: gwURL + "/jit", BasicAuthUsername: "marqeta", BasicAuthPassword: gwPassword, TimeoutMillis: timeout, CustomHeader: map[string]string{"X-Program": "p1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +93,7 @@ func program(t *testing.T, gw http.Handler, timeout int64) (*Engine, string) {
 	if err != nil || c.State != "ACTIVE" {
 		t.Fatalf("card %+v %v", c, err)
 	}
-	return e, c.Token
+	return c.Token
 }
 
 func TestAuthorizeApprovedMessageShapes(t *testing.T) {

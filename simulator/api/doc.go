@@ -126,7 +126,20 @@
 //	POST /simulate/financial/balanceinquiry    card_token, mid, account_type (checking|savings|credit)
 //
 // /simulate/financial/advice, /simulate/financial/originalcredit and
-// /simulate/directdeposits answer 400: the engine has no flow for them. The
-// legacy per-request "webhook" override is ignored: webhooks go to the
-// registered /webhooks endpoints.
+// /simulate/directdeposits answer 400: the engine has no flow for them.
+//
+// A legacy request may carry the spec's optional webhook object
+// {"endpoint", "username", "password", "secret"}: the transaction's webhook
+// then goes to that endpoint as well — in addition to, not instead of, the
+// registered /webhooks endpoints, so that a program's own webhook receivers
+// (a JIT gateway's ledger) never miss an event because a test script asked
+// for a copy elsewhere. It is sent with that Basic auth, signed
+// (X-Marqeta-Signature, HMAC-SHA256) when a secret is given, batched,
+// retried and recorded like any webhook, and tried before the answer, as
+// the registered ones are. The endpoint must be an http(s) URL of at most
+// 512 characters and username and password are required (400 otherwise,
+// before the event happens); at most simulator.MaxWebhookTargets distinct
+// endpoints per sandbox. An endpoint that is also registered gets the event
+// twice (delivery is at-least-once anyway). Simulations 2.0 requests have no
+// such object: a webhook field there is ignored like any unknown field.
 package api

@@ -52,6 +52,21 @@ type simRequest struct {
 	// whose number equals the count is final.
 	MultiClearingSequenceNumber int `json:"multi_clearing_sequence_number"`
 	MultiClearingSequenceCount  int `json:"multi_clearing_sequence_count"`
+	// Legacy only: where else to send this transaction's webhook.
+	Webhook *legacyWebhook `json:"webhook"`
+}
+
+// legacyWebhook is CoreAPI.yaml's webhook object of the legacy /simulate
+// requests.
+type legacyWebhook struct {
+	Endpoint string `json:"endpoint"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Secret   string `json:"secret"`
+}
+
+func (w *legacyWebhook) target() simulator.WebhookTarget {
+	return simulator.WebhookTarget{URL: w.Endpoint, Username: w.Username, Password: w.Password, Secret: w.Secret}
 }
 
 func (s *simRequest) merchant() simulator.Merchant {
@@ -165,7 +180,7 @@ func (h *handler) simulated(w http.ResponseWriter, r *http.Request, t *jit.Trans
 		writeError(w, err)
 		return
 	}
-	h.e.Webhooks().Flush(simContext(r))
+	h.e.FlushWebhooks(simContext(r))
 	writeJSON(w, http.StatusCreated, body(t))
 }
 
@@ -408,15 +423,25 @@ type legacyAnswer struct {
 	RawISO8583  map[string]any   `json:"raw_iso8583"`
 }
 
-// legacy wraps a legacy simulation: decode, run, flush, answer 201 with
-// simulation_response_model.
+// legacy wraps a legacy simulation: decode, check the webhook override,
+// run, queue the transaction's webhook for the override endpoint too, flush,
+// answer 201 with simulation_response_model.
 func (h *handler) legacy(run simFunc) func(http.ResponseWriter, *http.Request, params) {
 	return func(w http.ResponseWriter, r *http.Request, _ params) {
 		var s simRequest
 		if !decodeOr(w, r, &s) {
 			return
 		}
+		if s.Webhook != nil {
+			if err := h.e.AddWebhookTarget(s.Webhook.target()); err != nil {
+				writeError(w, err) // before the event happens
+				return
+			}
+		}
 		t, err := run(simContext(r), &s)
+		if err == nil && s.Webhook != nil {
+			err = h.e.SendWebhookTo(s.Webhook.target(), t.Token)
+		}
 		h.simulated(w, r, t, err, func(t *jit.Transaction) any {
 			return legacyAnswer{Transaction: t, RawISO8583: rawISO8583(t)}
 		})
