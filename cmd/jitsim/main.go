@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{gatewayCommand(), sandboxCommand()}
+	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand()}
 }
 
 // run dispatches args to a subcommand.

@@ -94,11 +94,31 @@ func (f *Flow) Exec(ctx context.Context, e *simulator.Engine, card string, i int
 		return nil, jit.Errorf(jit.EINVALID, "flow %d has no step %d", f.ID, i)
 	}
 	s := f.Steps[i]
+	if f.Skips(i) {
+		return nil, nil
+	}
 	t, err := f.exec(ctx, e, card, s)
 	if err != nil {
 		return nil, fmt.Errorf("flow %d (%s) step %d %s: %w", f.ID, f.Scenario, i, s.Op, err)
 	}
 	return t, nil
+}
+
+// Skips reports whether step i will not be sent, as far as the flow knows
+// before asking the engine: a follow-up of an authorization that was
+// declined or is closed, or a refund of a clearing that never happened.
+// (Exec may still skip a clearing or reversal that finds nothing open.)
+func (f *Flow) Skips(i int) bool {
+	if i < 0 || i >= len(f.Steps) {
+		return true
+	}
+	switch f.Steps[i].Op {
+	case OpAuthorize, OpPINDebit, OpBalanceInquiry, OpUnlinkedRefund, OpForcePost:
+		return false
+	case OpRefund:
+		return f.clearing == ""
+	}
+	return !f.approved || f.closed
 }
 
 func (f *Flow) exec(ctx context.Context, e *simulator.Engine, card string, s Step) (*jit.Transaction, error) {
@@ -121,15 +141,9 @@ func (f *Flow) exec(ctx context.Context, e *simulator.Engine, card string, s Ste
 	case OpForcePost:
 		return e.Clear(ctx, simulator.ClearRequest{CardToken: card, Amount: amount(s.Amount), Currency: f.Currency, Merchant: f.Merchant})
 	case OpRefund:
-		if f.clearing == "" {
-			return nil, nil
-		}
 		return e.Refund(ctx, simulator.RefundRequest{Preceding: f.clearing, Amount: amount(s.Amount), Currency: f.Currency})
 	}
-	// Follow-ups of the authorization.
-	if !f.approved || f.closed {
-		return nil, nil
-	}
+	// Follow-ups of the authorization (Skips checked it is open).
 	open := s.Amount
 	if s.Open || s.Op == OpAdvice {
 		o, err := e.OpenAmount(f.auth)

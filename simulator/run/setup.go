@@ -1,0 +1,184 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jitsim/jitsim/adapter"
+	"github.com/jitsim/jitsim/jit"
+	"github.com/jitsim/jitsim/simulator"
+	"github.com/jitsim/jitsim/simulator/clock"
+	"github.com/jitsim/jitsim/simulator/fault"
+	"github.com/jitsim/jitsim/simulator/oracle"
+	"github.com/jitsim/jitsim/simulator/traffic"
+	"github.com/jitsim/jitsim/simulator/transcript"
+	"github.com/jitsim/jitsim/simulator/webhook"
+)
+
+// world is everything one run wires together.
+type world struct {
+	cfg     Config
+	p       traffic.Profile
+	clock   *clock.Virtual
+	engine  *simulator.Engine
+	faults  *fault.Set
+	oracle  *oracle.Oracle
+	script  *transcript.Writer
+	adapter *adapter.Client
+	gen     *traffic.Generator
+	source  string   // funding source token
+	cards   []string // one per cardholder, by index
+	users   []string
+	stats   *stats
+	lag     time.Duration // the furthest a paced run fell behind its schedule
+}
+
+// transport is the HTTP transport to the gateway: no proxies, enough idle
+// connections for one sequential caller and the dispatcher.
+func transport() *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+	}
+}
+
+// webhookOptions sends webhooks through the faults.
+func webhookOptions(f *fault.Set) webhook.Options {
+	return webhook.Options{
+		Client:    &http.Client{Transport: f.WebhookTransport(transport()), Timeout: 10 * time.Second},
+		Intercept: f.Intercept,
+	}
+}
+
+// build creates the engine, the faults, the oracle and the generator.
+func build(cfg Config) (*world, error) {
+	p := cfg.Profile
+	if p.Seed == 0 {
+		p.Seed = 1
+	}
+	if p.TimeoutMillis == 0 {
+		p.TimeoutMillis = DefaultTimeoutMillis
+	}
+	gen, err := traffic.New(p)
+	if err != nil {
+		return nil, err
+	}
+	w := &world{cfg: cfg, p: p, gen: gen, stats: newStats()}
+	w.clock = clock.NewVirtual(p.Start)
+	if w.faults, err = fault.New(p.Faults, p.Seed, w.clock); err != nil {
+		return nil, err
+	}
+	w.oracle = oracle.New(oracle.Options{LaggedWebhooks: true, HistoryLimit: 200})
+	if cfg.Transcript != nil {
+		w.script = transcript.NewWriter(cfg.Transcript)
+	}
+	w.adapter = &adapter.Client{URL: cfg.AdapterURL, Username: cfg.Username, Password: cfg.Password,
+		HTTP: &http.Client{Transport: transport(), Timeout: 30 * time.Second}}
+	w.engine = simulator.New(simulator.Config{
+		Clock:      w.clock,
+		Seed:       p.Seed,
+		HTTPClient: &http.Client{Transport: w.faults.JITTransport(transport())},
+		Webhooks:   webhookOptions(w.faults),
+		Observe:    w.observe,
+	})
+	return w, nil
+}
+
+// observe feeds every observation to the oracle, the transcript and the
+// statistics, in the engine's order.
+func (w *world) observe(o simulator.Observation) {
+	w.oracle.Observe(o)
+	if w.script != nil {
+		w.script.Observe(o)
+	}
+	w.stats.observe(o)
+}
+
+// note adds a runner line to the transcript.
+func (w *world) note(kind string, v any) {
+	if w.script != nil {
+		w.script.Note(kind, v)
+	}
+}
+
+// setUp creates the funding source, its Commando Mode, the webhook, the card
+// product, and one user and card per cardholder; then funds every account
+// through the adapter.
+func (w *world) setUp(ctx context.Context) error {
+	cfg, e := w.cfg, w.engine
+	src, err := e.CreateFundingSource(simulator.FundingSource{Name: "jitsim run", URL: cfg.GatewayURL,
+		BasicAuthUsername: cfg.Username, BasicAuthPassword: cfg.Password, TimeoutMillis: w.p.TimeoutMillis})
+	if err != nil {
+		return fmt.Errorf("funding source: %w", err)
+	}
+	w.source = src.Token
+	rts := w.p.RealTimeStandin
+	if _, err := e.CreateCommandoMode(simulator.CommandoMode{ProgramGatewayFundingSourceToken: src.Token,
+		CommandoModeEnables: &simulator.CommandoModeEnables{ProgramFundingSource: "jitsim-standin"},
+		RealTimeStandinCriteria: &rts}); err != nil {
+		return fmt.Errorf("commando mode: %w", err)
+	}
+	if _, err := e.CreateWebhook(simulator.Webhook{Name: "jitsim run", Events: []string{"transaction.*"},
+		Config: simulator.WebhookConfig{URL: cfg.WebhookURL, BasicAuthUsername: cfg.Username, BasicAuthPassword: cfg.Password}}); err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	prod, err := e.CreateCardProduct(simulator.CardProduct{Name: "jitsim run", StartDate: w.p.Start.Format("2006-01-02"),
+		Config: &simulator.CardProductConfig{
+			CardLifeCycle: &simulator.CardLifeCycle{ActivateUponIssue: jit.Bool(true)},
+			JITFunding:    &simulator.JITFundingCfg{ProgramGatewayFundingSource: &simulator.ProgramGatewayJIT{Enabled: jit.Bool(true), FundingSourceToken: src.Token}},
+		}})
+	if err != nil {
+		return fmt.Errorf("card product: %w", err)
+	}
+	for _, h := range w.gen.Holders() {
+		u, err := e.CreateUser(simulator.User{FirstName: h.FirstName, LastName: h.LastName, Email: h.Email})
+		if err != nil {
+			return fmt.Errorf("user: %w", err)
+		}
+		c, err := e.CreateCard(simulator.Card{UserToken: u.Token, CardProductToken: prod.Token})
+		if err != nil {
+			return fmt.Errorf("card: %w", err)
+		}
+		w.users, w.cards = append(w.users, u.Token), append(w.cards, c.Token)
+	}
+	return w.fund(ctx)
+}
+
+// fundNote is the transcript line of one credit.
+type fundNote struct {
+	Account        string `json:"account"`
+	Currency       string `json:"currency"`
+	Amount         int64  `json:"amount"`
+	IdempotencyKey string `json:"idempotency_key"`
+}
+
+// fund credits every cardholder's starting balance through the adapter,
+// once per deterministic idempotency key, and books it in the oracle. An
+// account the gateway already holds money for (a previous run with the same
+// seed) is an error: the oracle could not know its history.
+func (w *world) fund(ctx context.Context) error {
+	cur := w.p.Currency
+	for i, h := range w.gen.Holders() {
+		user := w.users[i]
+		acct, err := w.adapter.Account(ctx, user, cur)
+		switch {
+		case jit.ErrorCode(err) == jit.ENOTFOUND:
+		case err != nil:
+			return fmt.Errorf("read account %s through the adapter: %w", user, err)
+		case acct.Ledger != 0 || acct.Pending != 0:
+			return jit.Errorf(jit.ECONFLICT, "the gateway already holds account %s (ledger %d, pending %d): a previous run with seed %d? Use another --seed or a fresh gateway", user, acct.Ledger, acct.Pending, w.p.Seed)
+		}
+		key := fmt.Sprintf("jitsim-fund-%d-%s", w.p.Seed, user)
+		if _, err := w.adapter.Credit(ctx, user, cur, h.Balance, key); err != nil {
+			return fmt.Errorf("fund account %s through the adapter: %w", user, err)
+		}
+		w.oracle.Fund(oracle.Key{Account: user, Currency: cur}, h.Balance, key)
+		w.note("fund", fundNote{Account: user, Currency: cur, Amount: h.Balance, IdempotencyKey: key})
+	}
+	return nil
+}
