@@ -119,7 +119,7 @@ func (w *world) setUp(ctx context.Context) error {
 	w.source = src.Token
 	rts := w.p.RealTimeStandin
 	if _, err := e.CreateCommandoMode(simulator.CommandoMode{ProgramGatewayFundingSourceToken: src.Token,
-		CommandoModeEnables: &simulator.CommandoModeEnables{ProgramFundingSource: "jitsim-standin"},
+		CommandoModeEnables:     &simulator.CommandoModeEnables{ProgramFundingSource: "jitsim-standin"},
 		RealTimeStandinCriteria: &rts}); err != nil {
 		return fmt.Errorf("commando mode: %w", err)
 	}
