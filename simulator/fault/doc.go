@@ -29,7 +29,7 @@
 //	                                   dispatcher retries. Nothing is lost if
 //	                                   the gateway applies late events.
 //	webhook_duplicate per batch        the batch POSTed twice; answer 200 to
-//	                                   both and apply its events once.
+//	                  (and per retry)  both and apply its events once.
 //	webhook_reorder   per flush of ≥2  batches shuffled within
 //	                  batches          reorder_window, events within each
 //	                                   batch shuffled; reach the same ledger
@@ -47,6 +47,8 @@
 // request gets at most one of connection_error, timeout and 5xx, in that
 // precedence (see JITTransport); Stats counts a fault's opportunities only
 // where it could take effect.
+//
+// A nil *Set injects nothing, so a runner may wire its hooks always.
 //
 // Duplicates need both hooks: Intercept marks a batch and WebhookTransport
 // sends its body twice, because the dispatcher miscounts a batch returned

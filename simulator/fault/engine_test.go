@@ -171,3 +171,29 @@ func TestAroundErrors(t *testing.T) {
 		t.Fatal("Commando Mode left on after a failed event")
 	}
 }
+
+// TestNilSet: a nil Set passes everything through, so a runner can wire
+// its hooks unconditionally.
+func TestNilSet(t *testing.T) {
+	var s *Set
+	gw := newGateway(t)
+	resp, _, err := postJIT(&http.Client{Transport: s.JITTransport(nil)}, gw.URL+"/jit", "jf-1")
+	if err != nil || resp.StatusCode != http.StatusOK || gw.jitCount() != 1 {
+		t.Fatalf("JIT through a nil Set: %v %v", resp, err)
+	}
+	in := batches(3, 2, 0)
+	if out := s.Intercept(in); len(out) != 3 || &out[0] != &in[0] {
+		t.Error("nil Set's Intercept changed the batches")
+	}
+	ran := false
+	if err := s.Around(ctx, nil, "src", func() error { ran = true; return nil }); err != nil || !ran {
+		t.Error("nil Set's Around did not just run the event")
+	}
+	if s.Stats() != nil || s.ResendMismatches() != nil || s.Counts() != (Counts{}) || s.Config() != (Config{}) {
+		t.Error("nil Set reports something")
+	}
+	wt := s.WebhookTransport(nil)
+	if wt != http.DefaultTransport {
+		t.Error("nil Set's webhook transport is not the default transport")
+	}
+}

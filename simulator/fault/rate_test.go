@@ -242,6 +242,7 @@ func TestRates(t *testing.T) {
 	for _, name := range names {
 		for _, p := range []float64{0, 1, 0.3} {
 			t.Run(fmt.Sprintf("%s/%v", name, p), func(t *testing.T) {
+				t.Parallel()
 				const seed = 42
 				s, effects := drivers[name](t, p, seed, draws)
 				opp, inj := counters(s, name)

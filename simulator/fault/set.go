@@ -14,7 +14,8 @@ import (
 // Set is all the faults of one run, composed into the hooks the engine and
 // its dispatcher take. It is safe for concurrent use, and deterministic
 // when driven from one goroutine: the same seed, config and calls inject
-// the same faults in the same places.
+// the same faults in the same places. A nil *Set injects nothing: its hooks
+// pass everything through and its Stats are empty.
 type Set struct {
 	cfg      Config
 	timeout  *Timeout
@@ -62,7 +63,12 @@ func stream(seed uint64, name string) *rand.Rand {
 }
 
 // Config returns the configuration in force (defaults filled in).
-func (s *Set) Config() Config { return s.cfg }
+func (s *Set) Config() Config {
+	if s == nil {
+		return Config{}
+	}
+	return s.cfg
+}
 
 // Intercept is the dispatcher's Options.Intercept: it reorders a flush
 // (webhook_reorder) and marks batches to be delivered twice
@@ -70,6 +76,9 @@ func (s *Set) Config() Config { return s.cfg }
 // be wired too). It never drops or adds a batch and never modifies the
 // slice or events it is given.
 func (s *Set) Intercept(batches []webhook.Batch) []webhook.Batch {
+	if s == nil {
+		return batches
+	}
 	batches = s.reorder.apply(batches)
 	if s.dup.Probability > 0 {
 		for _, b := range batches {
@@ -86,12 +95,18 @@ func (s *Set) Intercept(batches []webhook.Batch) []webhook.Batch {
 // engine error if Commando Mode could not be turned on (fn then does not
 // run) or restored, or ctx's error.
 func (s *Set) Around(ctx context.Context, e *simulator.Engine, fundingSource string, fn func() error) error {
+	if s == nil {
+		return fn()
+	}
 	return s.commando.around(ctx, e, fundingSource, fn)
 }
 
 // Stats returns one Stat per configured fault (probability > 0), in the
 // order of Config's fields.
 func (s *Set) Stats() []Stat {
+	if s == nil {
+		return nil
+	}
 	all := []Stat{
 		s.timeout.stat(NameTimeout, s.timeout.Probability),
 		s.conn.stat(NameConnectionError, s.conn.Probability),
@@ -114,6 +129,9 @@ func (s *Set) Stats() []Stat {
 // ResendMismatches lists JIT tokens whose repeated request got a different
 // answer (status or body), with both answers; at most the first 1000.
 func (s *Set) ResendMismatches() []Mismatch {
+	if s == nil {
+		return nil
+	}
 	m, _ := s.resend.Mismatches()
 	return m
 }
@@ -128,6 +146,9 @@ type Counts struct {
 
 // Counts returns the details behind Stats.
 func (s *Set) Counts() Counts {
+	if s == nil {
+		return Counts{}
+	}
 	_, mm := s.resend.Mismatches()
 	sent, rej := s.dup.Copies()
 	return Counts{ResendMismatches: mm, WebhookRefused: s.down.Refused(), DuplicatesSent: sent, DuplicateRejected: rej}

@@ -20,6 +20,9 @@ func (s *Set) JITTransport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if s == nil {
+		return next
+	}
 	return &jitTransport{s: s, next: next}
 }
 
@@ -63,6 +66,9 @@ func (t *jitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (s *Set) WebhookTransport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
+	}
+	if s == nil {
+		return next
 	}
 	return &webhookTransport{s: s, next: next}
 }
