@@ -98,7 +98,7 @@ func (o *Oracle) observeJIT(at time.Time, req *jit.Transaction, out *simulator.O
 	if _, dup := o.seen[d]; dup {
 		return // the same JIT message resent: checked once
 	}
-	o.seen[d] = struct{}{}
+	o.seen[d] = struct{}{} // forgotten when the transaction's webhook arrives
 	a := o.acct(k)
 	avail := a.ledger - a.pending
 	if o.opts.LaggedWebhooks {
@@ -130,7 +130,10 @@ func (o *Oracle) observeWebhook(at time.Time, t *jit.Transaction) {
 			e.Effect = "duplicate"
 			return
 		}
-		o.seen[d] = struct{}{}
+		o.markSeen(d)
+	}
+	if jf != nil {
+		delete(o.seen, digestOf("jit:"+jf.Token)) // no resend of the request can follow its webhook
 	}
 	amt, err := t.Amount.Minor(k.Currency)
 	if err != nil || amt < 0 {
@@ -188,6 +191,9 @@ func (o *Oracle) observeWebhook(at time.Time, t *jit.Transaction) {
 			}
 		})
 	case classIncr, classAdvice, classReverse, classExpire:
+		if cl == classIncr && t.StandinApprovedBy != "" {
+			a.forced += amt
+		}
 		o.follow(k, t, followUp{class: cl, amount: amt, final: cl == classExpire || cl == classReverse && t.State == jit.StateCleared}, &e, nil)
 	}
 }

@@ -44,6 +44,11 @@ type Options struct {
 	// yet. Without it the check is exact when every webhook is delivered
 	// before the next decision on the account.
 	LaggedWebhooks bool
+	// DedupeWindow bounds duplicate detection to the last DedupeWindow
+	// transaction tokens observed (0: all of them, 16 bytes and a map entry
+	// each), for flat memory in long runs. A duplicate arrives right after
+	// its original, if ever, so a window of 1<<20 loses nothing in practice.
+	DedupeWindow int
 }
 
 // Entry is one message that touched an account, in the order observed.
@@ -104,7 +109,9 @@ type Oracle struct {
 	accounts   map[Key]*account
 	chains     map[string]*chain
 	seen       map[digest]struct{} // webhook transaction tokens, and "jit:"+JIT tokens
-	funds      map[string]fund     // idempotency key → credit
+	ring       []digest            // with DedupeWindow: seen tokens, oldest first from next
+	next       int
+	funds      map[string]fund // idempotency key → credit
 	violations []Violation
 	// money conserved across accounts
 	totalFunded, totalDebited, totalCredited int64
@@ -119,6 +126,22 @@ func New(opts Options) *Oracle {
 		seen:     map[digest]struct{}{},
 		funds:    map[string]fund{},
 	}
+}
+
+// markSeen remembers d, forgetting the oldest past DedupeWindow. o.mu held.
+func (o *Oracle) markSeen(d digest) {
+	o.seen[d] = struct{}{}
+	n := o.opts.DedupeWindow
+	if n <= 0 {
+		return
+	}
+	if len(o.ring) < n {
+		o.ring = append(o.ring, d)
+		return
+	}
+	delete(o.seen, o.ring[o.next])
+	o.ring[o.next] = d
+	o.next = (o.next + 1) % n
 }
 
 // acct returns k's account, creating it. o.mu held.

@@ -209,3 +209,21 @@ func TestBadAmount(t *testing.T) {
 		t.Fatalf("violations %+v", v)
 	}
 }
+
+// TestDedupeWindow: with a window, only the last DedupeWindow tokens are
+// remembered.
+func TestDedupeWindow(t *testing.T) {
+	o := New(Options{DedupeWindow: 2})
+	r := func(tok string) *jit.Transaction { return tx(ref, compl, tok, "", "1.00") }
+	feed(o, r("a"), r("b"), r("b"), r("c"), r("c"), r("b"))
+	if got := o.Expected(usd).Ledger; got != 300 {
+		t.Fatalf("ledger %d, want 300: duplicates within the window apply once", got)
+	}
+	feed(o, r("a")) // forgotten: a, b, c pushed it out of a window of 2
+	if got := o.Expected(usd).Ledger; got != 400 {
+		t.Fatalf("ledger %d, want 400: the window forgot a", got)
+	}
+	if len(o.seen) != 2 {
+		t.Fatalf("%d tokens remembered, want 2", len(o.seen))
+	}
+}

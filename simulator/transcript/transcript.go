@@ -40,7 +40,9 @@ const (
 // Outcome is how the network saw a gateway's answer, as a transcript
 // records it: simulator.Outcome without the real-time latency, with the
 // gateway's raw answer as JSON (Body) when it is JSON, else as text
-// (BodyText).
+// (BodyText). The engine observes an exchange before it applies stand-in,
+// so a stood-in failure shows here as the failure (timeout, error) and the
+// stand-in in the webhook line's standin_approved_by.
 type Outcome struct {
 	Kind          string          `json:"kind"`
 	Approved      bool            `json:"approved"`
