@@ -55,6 +55,18 @@
 // authorization: the follow-up's ledger effect applies at once, and its
 // effect on the hold is kept and replayed when the authorization arrives.
 //
+// # Invariants
+//
+// Check reports over-approvals (an approval above the oracle's available at
+// the moment the exchange was observed; stand-in and other network-forced
+// events excepted), messages it could not book, and its own consistency
+// (money conserved: funding − debits + refunds = Σ ledger; pending = Σ open
+// holds). Reconcile adds, through a HoldReader, non-zero holds the gateway
+// keeps open for an authorization that is final. The over-approval check
+// is exact when every webhook reaches the gateway before its next decision
+// on the account; runs that batch, delay or drop webhook delivery should
+// set Options.LaggedWebhooks.
+//
 // # Memory
 //
 // Once a chain is closed (final clearing, full reversal, expiry) its state
