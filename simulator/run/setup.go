@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jitsim/jitsim/adapter"
@@ -94,9 +96,48 @@ func build(cfg Config) (*world, error) {
 func (w *world) observe(o simulator.Observation) {
 	w.oracle.Observe(o)
 	if w.script != nil {
-		w.script.Observe(o)
+		w.script.Observe(w.portable(o))
 	}
 	w.stats.observe(o)
+}
+
+// portable replaces the gateway's address in error texts (a connection
+// error names it, in the outcome and in the webhook's gateway_log.message)
+// with a placeholder, so that a transcript does not depend on the port the
+// gateway happened to listen on. It copies what it changes.
+func (w *world) portable(o simulator.Observation) simulator.Observation {
+	if o.Outcome != nil && o.Outcome.Error != "" {
+		if msg := w.unaddress(o.Outcome.Error); msg != o.Outcome.Error {
+			out := *o.Outcome
+			out.Error = msg
+			o.Outcome = &out
+		}
+	}
+	if t := o.Webhook; t != nil && t.GPAOrder != nil && t.GPAOrder.Funding != nil && t.GPAOrder.Funding.GatewayLog != nil {
+		gl := *t.GPAOrder.Funding.GatewayLog
+		if msg := w.unaddress(gl.Message); msg != gl.Message {
+			gl.Message = msg
+			fu := *t.GPAOrder.Funding
+			fu.GatewayLog = &gl
+			order := *t.GPAOrder
+			order.Funding = &fu
+			txn := *t
+			txn.GPAOrder = &order
+			o.Webhook = &txn
+		}
+	}
+	return o
+}
+
+func (w *world) unaddress(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, w.cfg.GatewayURL, "<gateway-url>")
+	if u, err := url.Parse(w.cfg.GatewayURL); err == nil && u.Host != "" {
+		msg = strings.ReplaceAll(msg, u.Host, "<gateway-host>")
+	}
+	return msg
 }
 
 // note adds a runner line to the transcript.

@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/simulator/run"
+	"github.com/jitsim/jitsim/simulator/traffic"
+)
+
+const (
+	runUser = "jitsim-run"
+	runPass = "run-test-password-0123456789"
+)
+
+// runGateway serves a fresh reference gateway on 127.0.0.1:0, its handler
+// wrapped by wrap when set (a deliberately broken gateway), and returns its
+// base URL.
+func runGateway(t *testing.T, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: runUser, Password: runPass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close(); s.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// runProfile is the built-in profile, smaller: every scenario and fault on.
+func runProfile(seed uint64, transactions int64) traffic.Profile {
+	p := traffic.Default()
+	p.Seed = seed
+	p.Transactions = transactions
+	p.Cardholders.Count = 40
+	return p
+}
+
+func runAgainst(t *testing.T, base string, p traffic.Profile, transcript *bytes.Buffer) (*run.Report, error) {
+	t.Helper()
+	cfg := run.Config{Profile: p, GatewayURL: base + "/jit", WebhookURL: base + "/webhooks", AdapterURL: base + "/graphql",
+		Username: runUser, Password: runPass}
+	if transcript != nil {
+		cfg.Transcript = transcript
+	}
+	return run.Run(context.Background(), cfg)
+}
+
+// TestRunZeroDriftAgainstReferenceGateway plays every scenario with every
+// fault on, for several seeds, and expects the reference gateway to match
+// the oracle to the cent.
+func TestRunZeroDriftAgainstReferenceGateway(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		p := runProfile(seed, 1200)
+		// More of every fault than the default, so each fires many times.
+		p.Faults.Timeout, p.Faults.ConnectionError, p.Faults.ServerError, p.Faults.JITResend = 0.05, 0.03, 0.03, 0.05
+		p.Faults.WebhookDown, p.Faults.WebhookDuplicate, p.Faults.WebhookReorder, p.Faults.Commando = 0.02, 0.1, 0.5, 0.03
+		rep, err := runAgainst(t, runGateway(t, nil), p, nil)
+		if err != nil {
+			if rep != nil {
+				var b bytes.Buffer
+				rep.WriteText(&b)
+				t.Logf("seed %d report:\n%s", seed, b.String())
+			}
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if !rep.Pass || rep.DriftAccounts != 0 || rep.AccountsChecked != p.Cardholders.Count {
+			t.Fatalf("seed %d: %s", seed, rep.Summary())
+		}
+		if rep.Transactions != p.Transactions {
+			t.Fatalf("seed %d: %d transactions sent, want exactly %d", seed, rep.Transactions, p.Transactions)
+		}
+		if len(rep.Scenarios) != len(traffic.Scenarios()) {
+			t.Fatalf("seed %d: %d scenarios ran, want all %d", seed, len(rep.Scenarios), len(traffic.Scenarios()))
+		}
+		for _, f := range rep.Faults {
+			if f.Injected == 0 {
+				t.Errorf("seed %d: fault %s never fired (%d opportunities)", seed, f.Name, f.Opportunities)
+			}
+		}
+		if rep.Approved == 0 || rep.Declined == 0 || rep.Webhooks.Undelivered != 0 {
+			t.Fatalf("seed %d: approved %d declined %d undelivered %d", seed, rep.Approved, rep.Declined, rep.Webhooks.Undelivered)
+		}
+	}
+}
+
+// TestRunTranscriptIsDeterministic runs the same seed twice against two
+// fresh gateways and expects byte-identical transcripts; another seed
+// differs.
+func TestRunTranscriptIsDeterministic(t *testing.T) {
+	transcript := func(seed uint64) []byte {
+		var b bytes.Buffer
+		if _, err := runAgainst(t, runGateway(t, nil), runProfile(seed, 400), &b); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if b.Len() == 0 {
+			t.Fatal("empty transcript")
+		}
+		return b.Bytes()
+	}
+	a, b := transcript(5), transcript(5)
+	if !bytes.Equal(a, b) {
+		i := 0
+		for i < min(len(a), len(b)) && a[i] == b[i] {
+			i++
+		}
+		t.Fatalf("same seed, different transcripts (%d and %d bytes), first difference at byte %d:\n%s\n%s",
+			len(a), len(b), i, excerpt(a, i), excerpt(b, i))
+	}
+	if c := transcript(6); bytes.Equal(a, c) {
+		t.Fatal("seeds 5 and 6 gave the same transcript")
+	}
+}
+
+func excerpt(b []byte, i int) string {
+	lo, hi := max(i-120, 0), min(i+120, len(b))
+	return string(b[lo:hi])
+}
+
+// TestRunRefusesAnAccountItDidNotFund runs the same seed twice against one
+// gateway: the second run finds the accounts already there and stops
+// instead of reporting false drift.
+func TestRunRefusesAnAccountItDidNotFund(t *testing.T) {
+	base := runGateway(t, nil)
+	if _, err := runAgainst(t, base, runProfile(9, 50), nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := runAgainst(t, base, runProfile(9, 50), nil)
+	if err == nil || errors.Is(err, run.ErrDrift) || rep != nil {
+		t.Fatalf("second run on the same gateway and seed: report %v, err %v", rep != nil, err)
+	}
+}
