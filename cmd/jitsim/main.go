@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand()}
+	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand()}
 }
 
 // run dispatches args to a subcommand.
