@@ -80,6 +80,36 @@ func (e *Engine) jitFunding(p *party, method string, amount jit.Amount) *jit.JIT
 	}
 }
 
+// positive returns a in minor units of cur, or EINVALID when it is not a
+// positive amount representable in cur.
+func positive(a jit.Amount, cur string) (int64, error) {
+	minor, err := a.Minor(cur)
+	if err != nil || minor <= 0 {
+		return 0, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", cur)
+	}
+	return minor, nil
+}
+
+// lowered returns an advice's new total in minor units of cur, or EINVALID
+// when it is not between 0 and what is open.
+func lowered(total jit.Amount, cur string, open int64) (int64, error) {
+	minor, err := total.Minor(cur)
+	if err != nil || minor < 0 || minor > open {
+		return 0, jit.Errorf(jit.EINVALID, "advice amount must be between 0 and the open %s", jit.MustMinor(open, cur))
+	}
+	return minor, nil
+}
+
+// reversal caps a reversal of amt at what is open and says its state:
+// CLEARED when it releases all that is open, else PENDING (a partial
+// reversal).
+func reversal(amt, open int64) (int64, string) {
+	if amt >= open {
+		return open, jit.StateCleared
+	}
+	return amt, jit.StatePending
+}
+
 func cardAcceptor(m Merchant) *jit.CardAcceptor {
 	return &jit.CardAcceptor{
 		MID: m.MID, MCC: m.MCC, Name: m.Name, Address: m.Address, City: m.City, State: m.State,

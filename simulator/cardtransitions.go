@@ -77,18 +77,11 @@ func (e *Engine) TransitionCard(t CardTransition) (CardTransition, Card, error) 
 // CardTransition returns a recorded transition and the card as it stood
 // right after it, or ENOTFOUND.
 func (e *Engine) CardTransition(tok string) (CardTransitionRecord, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if r, ok := e.cardTrans.get(tok); ok {
-		return *r, nil
-	}
-	return CardTransitionRecord{}, jit.Errorf(jit.ENOTFOUND, "card transition %s not found", tok)
+	return lookup(e, &e.cardTrans, "card transition", tok)
 }
 
 // CardTransitions lists a card's recorded transitions, oldest first (none
 // for an unknown card).
 func (e *Engine) CardTransitions(card string) []CardTransitionRecord {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.cardTrans.list(func(r *CardTransitionRecord) bool { return r.Transition.CardToken == card }))
+	return listOf(e, &e.cardTrans, func(r *CardTransitionRecord) bool { return r.Transition.CardToken == card })
 }

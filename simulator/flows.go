@@ -166,6 +166,14 @@ func (e *Engine) authorize(ctx context.Context, r AuthRequest, typ, method, appr
 	return cloneTxn(t), nil
 }
 
+// record stores a finished transaction, emits it and returns a copy for
+// the caller. e.mu held.
+func (e *Engine) record(t *jit.Transaction) *jit.Transaction {
+	e.txns.put(t.Token, t)
+	e.emit(t)
+	return cloneTxn(t)
+}
+
 // emit queues a finished transaction as a webhook and observes it. e.mu held.
 func (e *Engine) emit(t *jit.Transaction) {
 	c := cloneTxn(t)
@@ -197,10 +205,10 @@ func (e *Engine) Incremental(ctx context.Context, preceding string, amount jit.A
 		e.mu.Unlock()
 		return nil, err
 	}
-	want, err := amount.Minor(c.cur)
-	if err != nil || want <= 0 {
+	want, err := positive(amount, c.cur)
+	if err != nil {
 		e.mu.Unlock()
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", c.cur)
+		return nil, err
 	}
 	amt := jit.MustMinor(want, c.cur)
 	p := c.p
@@ -222,9 +230,7 @@ func (e *Engine) Incremental(ctx context.Context, preceding string, amount jit.A
 		c.approved += o.Amount
 		c.open += o.Amount
 	}
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // followUp builds an informative event on a chain (advice, clearing,
@@ -256,18 +262,16 @@ func (e *Engine) Advice(ctx context.Context, preceding string, newTotal jit.Amou
 	if err != nil {
 		return nil, err
 	}
-	total, err := newTotal.Minor(c.cur)
-	if err != nil || total < 0 || total > c.open {
-		return nil, jit.Errorf(jit.EINVALID, "advice amount must be between 0 and the open %s", jit.MustMinor(c.open, c.cur))
+	total, err := lowered(newTotal, c.cur, c.open)
+	if err != nil {
+		return nil, err
 	}
 	released := c.open - total
 	t := e.followUp(c, jit.TypeAuthorizationAdvice, jit.StatePending, jit.MethodAuthorizationReversal,
 		jit.MustMinor(total, c.cur), jit.MustMinor(released, c.cur))
 	t.AmountToBeReleased = jit.Ptr(jit.MustMinor(released, c.cur))
 	c.open = total
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // ClearRequest is a clearing of an authorization, or a force post when
@@ -290,13 +294,9 @@ func (e *Engine) Clear(ctx context.Context, r ClearRequest) (*jit.Transaction, e
 	if r.Preceding == "" {
 		return e.forcePost(r)
 	}
-	c, err := e.openChain(r.Preceding)
+	c, amt, err := e.openChainFor(r.Preceding, r.Amount)
 	if err != nil {
 		return nil, err
-	}
-	amt, err := r.Amount.Minor(c.cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", c.cur)
 	}
 	if r.Count < 0 || r.Sequence < 0 || r.Sequence > r.Count || (r.Count > 0) != (r.Sequence > 0) || r.Count > 99 {
 		return nil, jit.Errorf(jit.EINVALID, "multi-clearing sequence %d of %d is not valid", r.Sequence, r.Count)
@@ -317,9 +317,7 @@ func (e *Engine) Clear(ctx context.Context, r ClearRequest) (*jit.Transaction, e
 	} else {
 		c.open = max(c.open-amt, 0)
 	}
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 func (e *Engine) forcePost(r ClearRequest) (*jit.Transaction, error) {
@@ -328,9 +326,9 @@ func (e *Engine) forcePost(r ClearRequest) (*jit.Transaction, error) {
 		return nil, err
 	}
 	cur := firstNonEmpty(r.Currency, jit.DefaultCurrency)
-	amt, err := r.Amount.Minor(cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", cur)
+	amt, err := positive(r.Amount, cur)
+	if err != nil {
+		return nil, err
 	}
 	a := jit.MustMinor(amt, cur)
 	t := e.base(p, jit.TypeAuthorizationClearing, e.tok.uuid(), a, cur)
@@ -340,9 +338,7 @@ func (e *Engine) forcePost(r ClearRequest) (*jit.Transaction, error) {
 	t.GPA = zeroBalance(cur, jit.Ptr(jit.MustMinor(-amt, cur)))
 	t.GPAOrder = e.fundingOrder(p, t.Token, a, cur, e.jitFunding(p, jit.MethodForceCapture, a))
 	t.GPAOrder.State, t.GPAOrder.Response = jit.StateCompletion, t.Response
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // Reverse releases amount of an authorization: a full reversal (state
@@ -352,28 +348,18 @@ func (e *Engine) forcePost(r ClearRequest) (*jit.Transaction, error) {
 func (e *Engine) Reverse(ctx context.Context, preceding string, amount jit.Amount) (*jit.Transaction, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, err := e.openChain(preceding)
+	c, amt, err := e.openChainFor(preceding, amount)
 	if err != nil {
 		return nil, err
 	}
-	amt, err := amount.Minor(c.cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", c.cur)
-	}
-	amt = min(amt, c.open)
-	state := jit.StatePending
-	if amt >= c.open {
-		state = jit.StateCleared
-	}
+	amt, state := reversal(amt, c.open)
 	a := jit.MustMinor(amt, c.cur)
 	t := e.followUp(c, jit.TypeAuthorizationReversal, state, jit.MethodAuthorizationReversal, a, a)
 	c.open -= amt
 	if state == jit.StateCleared {
 		c.closed = true
 	}
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // Expire ends an authorization that was never cleared
@@ -388,9 +374,7 @@ func (e *Engine) Expire(ctx context.Context, preceding string) (*jit.Transaction
 	a := jit.MustMinor(c.open, c.cur)
 	t := e.followUp(c, jit.TypeAuthorizationReversalIssuerexpiration, jit.StateCleared, jit.MethodAuthorizationReversal, a, a)
 	c.open, c.closed = 0, true
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // openChain is chainOf for events that need the authorization still open.
@@ -400,6 +384,17 @@ func (e *Engine) openChain(preceding string) (*chain, error) {
 		err = jit.Errorf(jit.EINVALID, "authorization %s is already closed (cleared, reversed or expired)", preceding)
 	}
 	return c, err
+}
+
+// openChainFor is openChain and the amount of an event on it, which must be
+// positive (EINVALID). e.mu held.
+func (e *Engine) openChainFor(preceding string, amount jit.Amount) (*chain, int64, error) {
+	c, err := e.openChain(preceding)
+	if err != nil {
+		return nil, 0, err
+	}
+	amt, err := positive(amount, c.cur)
+	return c, amt, err
 }
 
 // Transaction returns a transaction as the webhook carried it.

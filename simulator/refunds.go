@@ -51,9 +51,7 @@ func (e *Engine) Refund(ctx context.Context, r RefundRequest) (*jit.Transaction,
 		return nil, err
 	}
 	t := e.credit(p, jit.TypeRefund, jit.StateCompletion, jit.MethodRefund, amt, cur, r.Preceding, merchant, true)
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // RefundAuthorize runs a refund authorization (refund.authorization, state
@@ -73,9 +71,7 @@ func (e *Engine) RefundAuthorize(ctx context.Context, r RefundRequest) (*jit.Tra
 	t.RequestAmount = jit.Ptr(t.Amount)
 	t.ApprovalCode = e.tok.digits(6)
 	e.refunds[t.Token] = &refundChain{p: *p, auth: t, rootJIT: t.GPAOrderUnload.JITFunding.Token, cur: cur, open: amt}
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // AdviseRefundAuthorization lowers a pending refund authorization to a new
@@ -91,18 +87,16 @@ func (e *Engine) AdviseRefundAuthorization(ctx context.Context, preceding string
 	if err != nil {
 		return nil, err
 	}
-	total, err := newTotal.Minor(c.cur)
-	if err != nil || total < 0 || total > c.open {
-		return nil, jit.Errorf(jit.EINVALID, "advice amount must be between 0 and the pending %s", jit.MustMinor(c.open, c.cur))
+	total, err := lowered(newTotal, c.cur, c.open)
+	if err != nil {
+		return nil, err
 	}
 	released := c.open - total
 	t := e.refundFollowUp(c, jit.TypeRefundAuthorizationAdvice, jit.StatePending, jit.MethodRefundAuthorizationReversal, released, false)
 	t.Amount = jit.MustMinor(total, c.cur)
 	t.AmountToBeReleased = jit.Ptr(jit.MustMinor(released, c.cur))
 	c.open = total
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // ReverseRefundAuthorization cancels amount of a pending refund
@@ -114,25 +108,15 @@ func (e *Engine) AdviseRefundAuthorization(ctx context.Context, preceding string
 func (e *Engine) ReverseRefundAuthorization(ctx context.Context, preceding string, amount jit.Amount) (*jit.Transaction, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, err := e.openRefund(preceding)
+	c, amt, err := e.openRefundFor(preceding, amount)
 	if err != nil {
 		return nil, err
 	}
-	amt, err := amount.Minor(c.cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", c.cur)
-	}
-	amt = min(amt, c.open)
-	state := jit.StatePending
-	if amt >= c.open {
-		state = jit.StateCleared
-	}
+	amt, state := reversal(amt, c.open)
 	t := e.refundFollowUp(c, jit.TypeRefundAuthorizationReversal, state, jit.MethodRefundAuthorizationReversal, amt, false)
 	c.open -= amt
 	c.closed = state == jit.StateCleared
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // ClearRefundAuthorization settles a refund authorization
@@ -144,19 +128,13 @@ func (e *Engine) ReverseRefundAuthorization(ctx context.Context, preceding strin
 func (e *Engine) ClearRefundAuthorization(ctx context.Context, preceding string, amount jit.Amount) (*jit.Transaction, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, err := e.openRefund(preceding)
+	c, amt, err := e.openRefundFor(preceding, amount)
 	if err != nil {
 		return nil, err
 	}
-	amt, err := amount.Minor(c.cur)
-	if err != nil || amt <= 0 {
-		return nil, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", c.cur)
-	}
 	t := e.refundFollowUp(c, jit.TypeRefundAuthorizationClearing, jit.StateCompletion, jit.MethodRefundAuthorizationClearing, amt, true)
 	c.open, c.closed = 0, true
-	e.txns.put(t.Token, t)
-	e.emit(t)
-	return cloneTxn(t), nil
+	return e.record(t), nil
 }
 
 // PendingRefund returns what a refund authorization still holds pending:
@@ -188,6 +166,17 @@ func (e *Engine) openRefund(tok string) (*refundChain, error) {
 	return nil, jit.Errorf(jit.ENOTFOUND, "transaction %s not found", tok)
 }
 
+// openRefundFor is openRefund and the amount of an event on it, which
+// must be positive (EINVALID). e.mu held.
+func (e *Engine) openRefundFor(tok string, amount jit.Amount) (*refundChain, int64, error) {
+	c, err := e.openRefund(tok)
+	if err != nil {
+		return nil, 0, err
+	}
+	amt, err := positive(amount, c.cur)
+	return c, amt, err
+}
+
 // refundOf resolves who a refund (or refund authorization) credits and
 // checks its amount: the preceding transaction's card, currency and
 // merchant when linked. e.mu held.
@@ -205,9 +194,9 @@ func (e *Engine) refundOf(r RefundRequest) (*party, string, *jit.CardAcceptor, i
 	if err != nil {
 		return nil, "", nil, 0, err
 	}
-	amt, err := r.Amount.Minor(cur)
-	if err != nil || amt <= 0 {
-		return nil, "", nil, 0, jit.Errorf(jit.EINVALID, "amount must be a positive %s amount", cur)
+	amt, err := positive(r.Amount, cur)
+	if err != nil {
+		return nil, "", nil, 0, err
 	}
 	return p, cur, merchant, amt, nil
 }

@@ -47,10 +47,11 @@ func (e *Engine) CreateCardProduct(p CardProduct) (CardProduct, error) {
 			return p, jit.Errorf(jit.EINVALID, "config.jit_funding.programgateway_funding_source.funding_source_token %q does not exist", cfg.FundingSourceToken)
 		}
 	}
-	p.Token = e.newToken(p.Token)
-	if _, dup := e.products.get(p.Token); dup {
-		return p, jit.Errorf(jit.ECONFLICT, "card product %s already exists", p.Token)
+	tok, err := claim(e, &e.products, "card product", p.Token)
+	if err != nil {
+		return p, err
 	}
+	p.Token = tok
 	if p.Active == nil {
 		p.Active = jit.Bool(true)
 	}
@@ -59,50 +60,27 @@ func (e *Engine) CreateCardProduct(p CardProduct) (CardProduct, error) {
 	return p, nil
 }
 
-// CardProduct returns a card product.
+// CardProduct returns a card product, or ENOTFOUND.
 func (e *Engine) CardProduct(tok string) (CardProduct, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if p, ok := e.products.get(tok); ok {
-		return *p, nil
-	}
-	return CardProduct{}, jit.Errorf(jit.ENOTFOUND, "card product %s not found", tok)
+	return lookup(e, &e.products, "card product", tok)
 }
 
 // CardProducts lists card products in creation order.
-func (e *Engine) CardProducts() []CardProduct {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.products.list(nil))
-}
+func (e *Engine) CardProducts() []CardProduct { return listOf(e, &e.products, nil) }
 
-// UpdateCardProduct replaces the fields set in p.
+// UpdateCardProduct replaces the fields set in p (name, active,
+// start_date, end_date, config). It returns ENOTFOUND for an unknown card
+// product.
 func (e *Engine) UpdateCardProduct(tok string, p CardProduct) (CardProduct, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.products.get(tok)
-	if !ok {
-		return CardProduct{}, jit.Errorf(jit.ENOTFOUND, "card product %s not found", tok)
-	}
-	n := *cur
-	if p.Name != "" {
-		n.Name = p.Name
-	}
-	if p.Active != nil {
-		n.Active = p.Active
-	}
-	if p.StartDate != "" {
-		n.StartDate = p.StartDate
-	}
-	if p.EndDate != "" {
-		n.EndDate = p.EndDate
-	}
-	if p.Config != nil {
-		n.Config = p.Config
-	}
-	n.LastModifiedTime = e.now()
-	e.products.put(tok, &n)
-	return n, nil
+	return update(e, &e.products, "card product", tok, func(n *CardProduct) error {
+		setIf(&n.Name, p.Name)
+		setIf(&n.Active, p.Active)
+		setIf(&n.StartDate, p.StartDate)
+		setIf(&n.EndDate, p.EndDate)
+		setIf(&n.Config, p.Config)
+		n.LastModifiedTime = e.now()
+		return nil
+	})
 }
 
 func programGateway(p *CardProduct) *ProgramGatewayJIT {
@@ -121,10 +99,11 @@ func (e *Engine) CreateFundingSource(f FundingSource) (FundingSource, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f.Token = e.newToken(f.Token)
-	if _, dup := e.sources.get(f.Token); dup {
-		return f, jit.Errorf(jit.ECONFLICT, "funding source %s already exists", f.Token)
+	tok, err := claim(e, &e.sources, "funding source", f.Token)
+	if err != nil {
+		return f, err
 	}
+	f.Token = tok
 	if f.Active == nil {
 		f.Active = jit.Bool(true)
 	}
@@ -160,52 +139,30 @@ func checkFundingSource(f *FundingSource) error {
 	return checkToken(f.Token)
 }
 
-// FundingSource returns a program gateway funding source.
+// FundingSource returns a program gateway funding source, or ENOTFOUND.
 func (e *Engine) FundingSource(tok string) (FundingSource, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if f, ok := e.sources.get(tok); ok {
-		return *f, nil
-	}
-	return FundingSource{}, jit.Errorf(jit.ENOTFOUND, "funding source %s not found", tok)
+	return lookup(e, &e.sources, "funding source", tok)
 }
 
-// UpdateFundingSource replaces the fields set in f.
+// UpdateFundingSource replaces the fields set in f (name, url, both
+// credentials, active, timeout_millis, custom_header); the result is
+// checked as CreateFundingSource checks (EINVALID). It returns ENOTFOUND
+// for an unknown funding source.
 func (e *Engine) UpdateFundingSource(tok string, f FundingSource) (FundingSource, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.sources.get(tok)
-	if !ok {
-		return FundingSource{}, jit.Errorf(jit.ENOTFOUND, "funding source %s not found", tok)
-	}
-	n := *cur
-	if f.Name != "" {
-		n.Name = f.Name
-	}
-	if f.URL != "" {
-		n.URL = f.URL
-	}
-	if f.BasicAuthUsername != "" {
-		n.BasicAuthUsername = f.BasicAuthUsername
-	}
-	if f.BasicAuthPassword != "" {
-		n.BasicAuthPassword = f.BasicAuthPassword
-	}
-	if f.Active != nil {
-		n.Active = f.Active
-	}
-	if f.TimeoutMillis != 0 {
-		n.TimeoutMillis = f.TimeoutMillis
-	}
-	if f.CustomHeader != nil {
-		n.CustomHeader = f.CustomHeader
-	}
-	if err := checkFundingSource(&n); err != nil {
-		return FundingSource{}, err
-	}
-	n.LastModifiedTime = e.now()
-	e.sources.put(tok, &n)
-	return n, nil
+	return update(e, &e.sources, "funding source", tok, func(n *FundingSource) error {
+		setIf(&n.Name, f.Name)
+		setIf(&n.URL, f.URL)
+		setIf(&n.BasicAuthUsername, f.BasicAuthUsername)
+		setIf(&n.BasicAuthPassword, f.BasicAuthPassword)
+		setIf(&n.Active, f.Active)
+		setIf(&n.TimeoutMillis, f.TimeoutMillis)
+		setMap(&n.CustomHeader, f.CustomHeader)
+		if err := checkFundingSource(n); err != nil {
+			return err
+		}
+		n.LastModifiedTime = e.now()
+		return nil
+	})
 }
 
 // CreateUser adds a user (active unless told otherwise).
@@ -215,10 +172,11 @@ func (e *Engine) CreateUser(u User) (User, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u.Token = e.newToken(u.Token)
-	if _, dup := e.users.get(u.Token); dup {
-		return u, jit.Errorf(jit.ECONFLICT, "user %s already exists", u.Token)
+	tok, err := claim(e, &e.users, "user", u.Token)
+	if err != nil {
+		return u, err
 	}
+	u.Token = tok
 	if u.Active == nil {
 		u.Active = jit.Bool(true)
 	}
@@ -230,22 +188,11 @@ func (e *Engine) CreateUser(u User) (User, error) {
 	return u, nil
 }
 
-// User returns a user.
-func (e *Engine) User(tok string) (User, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if u, ok := e.users.get(tok); ok {
-		return *u, nil
-	}
-	return User{}, jit.Errorf(jit.ENOTFOUND, "user %s not found", tok)
-}
+// User returns a user, or ENOTFOUND.
+func (e *Engine) User(tok string) (User, error) { return lookup(e, &e.users, "user", tok) }
 
 // Users lists users in creation order.
-func (e *Engine) Users() []User {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.users.list(nil))
-}
+func (e *Engine) Users() []User { return listOf(e, &e.users, nil) }
 
 // CreateCard issues a card to a user on a card product. A virtual card on a
 // product with activate_upon_issue is ACTIVE at once; others start
@@ -263,10 +210,11 @@ func (e *Engine) CreateCard(c Card) (Card, error) {
 	if !ok {
 		return c, jit.Errorf(jit.EINVALID, "card_product_token %q does not exist", c.CardProductToken)
 	}
-	c.Token = e.newToken(c.Token)
-	if _, dup := e.cards.get(c.Token); dup {
-		return c, jit.Errorf(jit.ECONFLICT, "card %s already exists", c.Token)
+	tok, err := claim(e, &e.cards, "card", c.Token)
+	if err != nil {
+		return c, err
 	}
+	c.Token = tok
 	now := e.clock.Now().UTC()
 	exp := now.AddDate(4, 0, 0)
 	c.PAN = "4111" + e.tok.digits(12)
@@ -288,58 +236,56 @@ func (e *Engine) CreateCard(c Card) (Card, error) {
 	return c, nil
 }
 
-// Card returns a card.
-func (e *Engine) Card(tok string) (Card, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if c, ok := e.cards.get(tok); ok {
-		return *c, nil
-	}
-	return Card{}, jit.Errorf(jit.ENOTFOUND, "card %s not found", tok)
-}
+// Card returns a card, or ENOTFOUND.
+func (e *Engine) Card(tok string) (Card, error) { return lookup(e, &e.cards, "card", tok) }
 
 // CardsByUser lists a user's cards in creation order.
 func (e *Engine) CardsByUser(user string) []Card {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.cards.list(func(c *Card) bool { return c.UserToken == user }))
+	return listOf(e, &e.cards, func(c *Card) bool { return c.UserToken == user })
 }
 
-// SetCardState moves a card to state (ACTIVE, SUSPENDED, TERMINATED…).
+// SetCardState moves a card to state (ACTIVE, SUSPENDED, TERMINATED…)
+// without recording a transition (TransitionCard does). It returns
+// ENOTFOUND for an unknown card.
 func (e *Engine) SetCardState(tok, state, reason string) (Card, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, ok := e.cards.get(tok)
-	if !ok {
-		return Card{}, jit.Errorf(jit.ENOTFOUND, "card %s not found", tok)
-	}
-	n := *c
-	n.State, n.StateReason, n.LastModifiedTime = state, reason, e.now()
-	e.cards.put(tok, &n)
-	return n, nil
+	return update(e, &e.cards, "card", tok, func(n *Card) error {
+		n.State, n.StateReason, n.LastModifiedTime = state, reason, e.now()
+		return nil
+	})
 }
 
-// CreateWebhook registers a webhook endpoint with the dispatcher.
-func (e *Engine) CreateWebhook(w Webhook) (Webhook, error) {
+// checkWebhook checks what CreateWebhook and UpdateWebhook require.
+func checkWebhook(w *Webhook) error {
 	switch {
 	case w.Name == "" || len(w.Name) > 64:
-		return w, jit.Errorf(jit.EINVALID, "name is required (1 to 64 characters)")
+		return jit.Errorf(jit.EINVALID, "name is required (1 to 64 characters)")
 	case w.Config.URL == "":
-		return w, jit.Errorf(jit.EINVALID, "config.url is required")
+		return jit.Errorf(jit.EINVALID, "config.url is required")
 	case w.Config.BasicAuthUsername == "" || w.Config.BasicAuthPassword == "":
-		return w, jit.Errorf(jit.EINVALID, "config.basic_auth_username and config.basic_auth_password are required")
+		return jit.Errorf(jit.EINVALID, "config.basic_auth_username and config.basic_auth_password are required")
 	case len(w.Events) == 0:
-		return w, jit.Errorf(jit.EINVALID, "events is required")
+		return jit.Errorf(jit.EINVALID, "events is required")
+	}
+	return nil
+}
+
+// CreateWebhook registers a webhook endpoint with the dispatcher. It
+// returns EINVALID for a missing name, config.url, credentials or events
+// or a bad token, and ECONFLICT for a token in use.
+func (e *Engine) CreateWebhook(w Webhook) (Webhook, error) {
+	if err := checkWebhook(&w); err != nil {
+		return w, err
 	}
 	if err := checkToken(w.Token); err != nil {
 		return w, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	w.Token = e.newToken(w.Token)
-	if _, dup := e.hooks.get(w.Token); dup {
-		return w, jit.Errorf(jit.ECONFLICT, "webhook %s already exists", w.Token)
+	tok, err := claim(e, &e.hooks, "webhook", w.Token)
+	if err != nil {
+		return w, err
 	}
+	w.Token = tok
 	if w.Active == nil {
 		w.Active = jit.Bool(true)
 	}
@@ -349,15 +295,8 @@ func (e *Engine) CreateWebhook(w Webhook) (Webhook, error) {
 	return w, nil
 }
 
-// Webhook returns a webhook.
-func (e *Engine) Webhook(tok string) (Webhook, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if w, ok := e.hooks.get(tok); ok {
-		return *w, nil
-	}
-	return Webhook{}, jit.Errorf(jit.ENOTFOUND, "webhook %s not found", tok)
-}
+// Webhook returns a webhook, or ENOTFOUND.
+func (e *Engine) Webhook(tok string) (Webhook, error) { return lookup(e, &e.hooks, "webhook", tok) }
 
 func endpointOf(w *Webhook) webhook.Endpoint {
 	return webhook.Endpoint{
@@ -387,31 +326,19 @@ func (e *Engine) SetCommandoMode(c CommandoMode) (CommandoMode, error) {
 	return c, nil
 }
 
-// TransitionCommandoMode turns manual Commando Mode on or off.
+// TransitionCommandoMode turns manual Commando Mode on or off (channel API
+// when empty). It returns ENOTFOUND for an unknown commando mode.
 func (e *Engine) TransitionCommandoMode(tok string, t CommandoTransition) (CommandoMode, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, ok := e.commando.get(tok)
-	if !ok {
-		return CommandoMode{}, jit.Errorf(jit.ENOTFOUND, "commando mode %s not found", tok)
-	}
-	n := *c
-	if t.Channel == "" {
-		t.Channel = "API"
-	}
-	n.CurrentState, n.LastModifiedTime = &t, e.now()
-	e.commando.put(tok, &n)
-	return n, nil
+	t.Channel = firstNonEmpty(t.Channel, "API")
+	return update(e, &e.commando, "commando mode", tok, func(n *CommandoMode) error {
+		n.CurrentState, n.LastModifiedTime = &t, e.now()
+		return nil
+	})
 }
 
-// CommandoMode returns a commando mode.
+// CommandoMode returns a commando mode, or ENOTFOUND.
 func (e *Engine) CommandoMode(tok string) (CommandoMode, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if c, ok := e.commando.get(tok); ok {
-		return *c, nil
-	}
-	return CommandoMode{}, jit.Errorf(jit.ENOTFOUND, "commando mode %s not found", tok)
+	return lookup(e, &e.commando, "commando mode", tok)
 }
 
 // commandoFor returns the commando mode of a funding source, if any. e.mu held.
@@ -422,14 +349,6 @@ func (e *Engine) commandoFor(source string) *CommandoMode {
 		}
 	}
 	return nil
-}
-
-func values[T any](ps []*T) []T {
-	out := make([]T, len(ps))
-	for i, p := range ps {
-		out[i] = *p
-	}
-	return out
 }
 
 func firstNonEmpty(s ...string) string {

@@ -10,125 +10,70 @@ import (
 // ECONFLICT for a token in use — and tokens are at most 36 characters.
 
 // FundingSources lists program gateway funding sources in creation order.
-func (e *Engine) FundingSources() []FundingSource {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.sources.list(nil))
-}
+func (e *Engine) FundingSources() []FundingSource { return listOf(e, &e.sources, nil) }
 
 // ListWebhooks lists webhooks in creation order. (Webhooks is the
 // dispatcher.)
-func (e *Engine) ListWebhooks() []Webhook {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.hooks.list(nil))
-}
+func (e *Engine) ListWebhooks() []Webhook { return listOf(e, &e.hooks, nil) }
 
 // Cards lists every card in creation order.
-func (e *Engine) Cards() []Card {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.cards.list(nil))
-}
+func (e *Engine) Cards() []Card { return listOf(e, &e.cards, nil) }
 
 // CommandoModes lists commando modes in creation order.
-func (e *Engine) CommandoModes() []CommandoMode {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.commando.list(nil))
-}
+func (e *Engine) CommandoModes() []CommandoMode { return listOf(e, &e.commando, nil) }
 
 // UpdateUser replaces the fields set in u (first_name, last_name, email,
 // metadata, business_token, active). It returns ENOTFOUND for an unknown
 // user.
 func (e *Engine) UpdateUser(tok string, u User) (User, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.users.get(tok)
-	if !ok {
-		return User{}, jit.Errorf(jit.ENOTFOUND, "user %s not found", tok)
-	}
-	n := *cur
-	if u.FirstName != "" {
-		n.FirstName = u.FirstName
-	}
-	if u.LastName != "" {
-		n.LastName = u.LastName
-	}
-	if u.Email != "" {
-		n.Email = u.Email
-	}
-	if u.BusinessToken != "" {
-		n.BusinessToken = u.BusinessToken
-	}
-	if u.Metadata != nil {
-		n.Metadata = u.Metadata
-	}
-	if u.Active != nil {
-		n.Active = u.Active
-		n.Status = "ACTIVE"
-		if !*u.Active {
-			n.Status = "SUSPENDED"
+	return update(e, &e.users, "user", tok, func(n *User) error {
+		setIf(&n.FirstName, u.FirstName)
+		setIf(&n.LastName, u.LastName)
+		setIf(&n.Email, u.Email)
+		setIf(&n.BusinessToken, u.BusinessToken)
+		setMap(&n.Metadata, u.Metadata)
+		if u.Active != nil {
+			n.Active = u.Active
+			n.Status = "ACTIVE"
+			if !*u.Active {
+				n.Status = "SUSPENDED"
+			}
 		}
-	}
-	n.LastModifiedTime = e.now()
-	e.users.put(tok, &n)
-	return n, nil
+		n.LastModifiedTime = e.now()
+		return nil
+	})
 }
 
 // UpdateCard replaces the fields set in c: user_token (which must exist,
 // else EINVALID) and metadata. It returns ENOTFOUND for an unknown card.
 func (e *Engine) UpdateCard(tok string, c Card) (Card, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.cards.get(tok)
-	if !ok {
-		return Card{}, jit.Errorf(jit.ENOTFOUND, "card %s not found", tok)
-	}
-	n := *cur
-	if c.UserToken != "" {
-		if _, ok := e.users.get(c.UserToken); !ok {
-			return Card{}, jit.Errorf(jit.EINVALID, "user_token %q does not exist", c.UserToken)
+	return update(e, &e.cards, "card", tok, func(n *Card) error {
+		if c.UserToken != "" {
+			if _, ok := e.users.get(c.UserToken); !ok {
+				return jit.Errorf(jit.EINVALID, "user_token %q does not exist", c.UserToken)
+			}
 		}
-		n.UserToken = c.UserToken
-	}
-	if c.Metadata != nil {
-		n.Metadata = c.Metadata
-	}
-	n.LastModifiedTime = e.now()
-	e.cards.put(tok, &n)
-	return n, nil
+		setIf(&n.UserToken, c.UserToken)
+		setMap(&n.Metadata, c.Metadata)
+		n.LastModifiedTime = e.now()
+		return nil
+	})
 }
 
 // UpdateWebhook replaces a webhook's name, events and config (and active
 // when set), checked as CreateWebhook checks them (EINVALID), and updates
 // the dispatcher's endpoint. It returns ENOTFOUND for an unknown webhook.
 func (e *Engine) UpdateWebhook(tok string, w Webhook) (Webhook, error) {
-	switch {
-	case w.Name == "" || len(w.Name) > 64:
-		return w, jit.Errorf(jit.EINVALID, "name is required (1 to 64 characters)")
-	case w.Config.URL == "":
-		return w, jit.Errorf(jit.EINVALID, "config.url is required")
-	case w.Config.BasicAuthUsername == "" || w.Config.BasicAuthPassword == "":
-		return w, jit.Errorf(jit.EINVALID, "config.basic_auth_username and config.basic_auth_password are required")
-	case len(w.Events) == 0:
-		return w, jit.Errorf(jit.EINVALID, "events is required")
+	if err := checkWebhook(&w); err != nil {
+		return w, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.hooks.get(tok)
-	if !ok {
-		return Webhook{}, jit.Errorf(jit.ENOTFOUND, "webhook %s not found", tok)
-	}
-	n := *cur
-	n.Name, n.Events, n.Config = w.Name, w.Events, w.Config
-	if w.Active != nil {
-		n.Active = w.Active
-	}
-	n.LastModifiedTime = e.now()
-	e.hooks.put(tok, &n)
-	e.webhooks.SetEndpoint(endpointOf(&n))
-	return n, nil
+	return update(e, &e.hooks, "webhook", tok, func(n *Webhook) error {
+		n.Name, n.Events, n.Config = w.Name, w.Events, w.Config
+		setIf(&n.Active, w.Active)
+		n.LastModifiedTime = e.now()
+		e.webhooks.SetEndpoint(endpointOf(n))
+		return nil
+	})
 }
 
 // CreateCommandoMode adds the commando mode of a program gateway funding
@@ -147,10 +92,11 @@ func (e *Engine) CreateCommandoMode(c CommandoMode) (CommandoMode, error) {
 	if _, ok := e.sources.get(c.ProgramGatewayFundingSourceToken); !ok {
 		return c, jit.Errorf(jit.EINVALID, "program_gateway_funding_source_token %q does not exist", c.ProgramGatewayFundingSourceToken)
 	}
-	c.Token = e.newToken(c.Token)
-	if _, dup := e.commando.get(c.Token); dup {
-		return c, jit.Errorf(jit.ECONFLICT, "commando mode %s already exists", c.Token)
+	tok, err := claim(e, &e.commando, "commando mode", c.Token)
+	if err != nil {
+		return c, err
 	}
+	c.Token = tok
 	if other := e.commandoFor(c.ProgramGatewayFundingSourceToken); other != nil {
 		return c, jit.Errorf(jit.ECONFLICT, "funding source %s already has commando mode %s", c.ProgramGatewayFundingSourceToken, other.Token)
 	}
@@ -170,34 +116,22 @@ func (e *Engine) UpdateCommandoMode(tok string, c CommandoMode) (CommandoMode, e
 	if err := checkCommandoState(c.CurrentState); err != nil {
 		return c, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur, ok := e.commando.get(tok)
-	if !ok {
-		return CommandoMode{}, jit.Errorf(jit.ENOTFOUND, "commando mode %s not found", tok)
-	}
-	n := *cur
-	if src := c.ProgramGatewayFundingSourceToken; src != "" && src != n.ProgramGatewayFundingSourceToken {
-		if _, ok := e.sources.get(src); !ok {
-			return CommandoMode{}, jit.Errorf(jit.EINVALID, "program_gateway_funding_source_token %q does not exist", src)
+	return update(e, &e.commando, "commando mode", tok, func(n *CommandoMode) error {
+		if src := c.ProgramGatewayFundingSourceToken; src != "" && src != n.ProgramGatewayFundingSourceToken {
+			if _, ok := e.sources.get(src); !ok {
+				return jit.Errorf(jit.EINVALID, "program_gateway_funding_source_token %q does not exist", src)
+			}
+			if other := e.commandoFor(src); other != nil {
+				return jit.Errorf(jit.ECONFLICT, "funding source %s already has commando mode %s", src, other.Token)
+			}
+			n.ProgramGatewayFundingSourceToken = src
 		}
-		if other := e.commandoFor(src); other != nil {
-			return CommandoMode{}, jit.Errorf(jit.ECONFLICT, "funding source %s already has commando mode %s", src, other.Token)
-		}
-		n.ProgramGatewayFundingSourceToken = src
-	}
-	if c.CommandoModeEnables != nil {
-		n.CommandoModeEnables = c.CommandoModeEnables
-	}
-	if c.RealTimeStandinCriteria != nil {
-		n.RealTimeStandinCriteria = c.RealTimeStandinCriteria
-	}
-	if c.CurrentState != nil {
-		n.CurrentState = c.CurrentState
-	}
-	n.LastModifiedTime = e.now()
-	e.commando.put(tok, &n)
-	return n, nil
+		setIf(&n.CommandoModeEnables, c.CommandoModeEnables)
+		setIf(&n.RealTimeStandinCriteria, c.RealTimeStandinCriteria)
+		setIf(&n.CurrentState, c.CurrentState)
+		n.LastModifiedTime = e.now()
+		return nil
+	})
 }
 
 func checkCommandoState(t *CommandoTransition) error {
@@ -242,10 +176,11 @@ func (e *Engine) CreateCommandoModeTransition(t CommandoModeTransition) (Command
 	if !ok {
 		return t, jit.Errorf(jit.EINVALID, "commando_mode_token %q does not exist", t.CommandoModeToken)
 	}
-	t.Token = e.newToken(t.Token)
-	if _, dup := e.cmTrans.get(t.Token); dup {
-		return t, jit.Errorf(jit.ECONFLICT, "commando mode transition %s already exists", t.Token)
+	tok, err := claim(e, &e.cmTrans, "commando mode transition", t.Token)
+	if err != nil {
+		return t, err
 	}
+	t.Token = tok
 	t.CreatedTime = e.now()
 	n := *c
 	st := t.Transition
@@ -257,20 +192,13 @@ func (e *Engine) CreateCommandoModeTransition(t CommandoModeTransition) (Command
 
 // CommandoModeTransition returns one recorded transition, or ENOTFOUND.
 func (e *Engine) CommandoModeTransition(tok string) (CommandoModeTransition, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if t, ok := e.cmTrans.get(tok); ok {
-		return *t, nil
-	}
-	return CommandoModeTransition{}, jit.Errorf(jit.ENOTFOUND, "commando mode transition %s not found", tok)
+	return lookup(e, &e.cmTrans, "commando mode transition", tok)
 }
 
 // CommandoModeTransitions lists the transitions of a commando mode, oldest
 // first.
 func (e *Engine) CommandoModeTransitions(commandoMode string) []CommandoModeTransition {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return values(e.cmTrans.list(func(t *CommandoModeTransition) bool { return t.CommandoModeToken == commandoMode }))
+	return listOf(e, &e.cmTrans, func(t *CommandoModeTransition) bool { return t.CommandoModeToken == commandoMode })
 }
 
 // OpenAmount returns what an approved authorization still holds, in its
