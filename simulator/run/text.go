@@ -135,10 +135,10 @@ func money(minor int64, cur string) string {
 }
 
 func virtualSpan(d time.Duration) string {
-	days := int(d / (24 * time.Hour))
-	rest := (d % (24 * time.Hour)).Round(time.Minute)
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	if days == 0 {
-		return rest.String()
+		return fmt.Sprintf("%dh%02dm", h, m)
 	}
-	return fmt.Sprintf("%dd %s", days, rest)
+	return fmt.Sprintf("%dd %dh%02dm", days, h, m)
 }
