@@ -276,6 +276,16 @@ func TestWebhookFlows(t *testing.T) {
 	if b := g.balance("u1"); b.Pending != 400_00 || b.Available != -220_00 {
 		t.Fatalf("stand-in: %+v", b)
 	}
+	// Stand-in after the gateway timed out: the webhook carries timed_out
+	// and standin_approved_by; it is an approval, booked as a hold.
+	late := event(jit.TypeAuthorization, jit.StatePending, "u1", "t10", "j10", "30.00", "", func(t *jit.Transaction) {
+		t.GPAOrder.Funding.GatewayLog.TimedOut = jit.Bool(true)
+		t.StandinApprovedBy, t.Subnetwork = "COMMANDO_AUTO", "MANAGED_JIT"
+	})
+	g.post("/webhooks", webhook(late))
+	if b := g.balance("u1"); b.Pending != 430_00 || b.Available != -250_00 {
+		t.Fatalf("stand-in after timeout: %+v", b)
+	}
 	// Refund and ping.
 	refund := event(jit.TypeRefund, jit.StateCompletion, "u1", "r1", "jr1", "20.00", "", func(t *jit.Transaction) {
 		t.GPAOrderUnload, t.GPAOrder = &jit.GPAReturns{Amount: jit.MustAmount("20.00"), JITFunding: &jit.JITFunding{Token: "jr1", Method: jit.MethodRefund, UserToken: "u1", Amount: jit.MustAmount("20.00")}}, nil

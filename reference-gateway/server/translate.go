@@ -175,8 +175,11 @@ func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 	if jf != nil {
 		e.JITToken, e.RootJIT = jf.Token, jf.OriginalJITFundingToken
 	}
+	// A timed-out JIT request declines the transaction unless the network
+	// stood in for the gateway (standin_approved_by): then the webhook is
+	// the approval, and the hold is booked from it.
 	declined := t.State == jit.StateDeclined || t.State == jit.StateError
-	if gl := t.GatewayLogOf(); gl != nil && gl.TimedOut != nil && *gl.TimedOut {
+	if gl := t.GatewayLogOf(); gl != nil && gl.TimedOut != nil && *gl.TimedOut && t.StandinApprovedBy == "" {
 		declined = true
 	}
 	movement := func(sign int64) (int64, error) {
