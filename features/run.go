@@ -1,6 +1,7 @@
 package features
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -200,12 +201,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	c := &collector{files: files, scenarios: map[string][]ScenarioResult{}}
 	rs := &runState{opts: opts, pool: pool, col: c}
 
+	// A JUnit report on the output is buffered, to be fixed after the run.
+	out := opts.Output
+	var buffered *bytes.Buffer
+	if _, toOutput := junitOutputs(opts.Format); toOutput {
+		buffered = new(bytes.Buffer)
+		out = buffered
+	}
 	runMu.Lock()
 	status := godog.TestSuite{
 		Name:                "jitsim conformance",
 		ScenarioInitializer: rs.initScenario,
 		Options: &godog.Options{
-			Strict: true, Format: opts.Format, Output: opts.Output, Concurrency: opts.Concurrency,
+			Strict: true, Format: opts.Format, Output: out, Concurrency: opts.Concurrency,
 			Tags: opts.Tags, FeatureContents: contents, DefaultContext: ctx, NoColors: opts.NoColors,
 		},
 	}.Run()
@@ -216,6 +224,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res := c.result(names)
 	res.Seed = opts.Seed
+	fixed, err := fixJUnitOutputs(opts.Format, buffered, res)
+	if err != nil {
+		return nil, err
+	}
+	if buffered != nil {
+		if _, err := opts.Output.Write(fixed); err != nil {
+			return nil, fmt.Errorf("write output: %w", err)
+		}
+	}
 	switch {
 	case res.Scenarios == 0:
 		res.OK, res.Problem = false, "no scenario ran: check --tags and, in black-box mode, the accounts file"

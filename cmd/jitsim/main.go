@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand()}
+	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand(), conformCommand()}
 }
 
 // run dispatches args to a subcommand.
