@@ -31,9 +31,9 @@ func ReadAccounts(r io.Reader) ([]Cardholder, error) {
 	}
 	seen := map[string]bool{}
 	for i, a := range f.Accounts {
-		for _, tok := range []string{a.UserToken, a.CardToken} {
-			if tok == "" && tok == a.CardToken {
-				continue
+		for j, tok := range []string{a.UserToken, a.CardToken} {
+			if j == 1 && tok == "" {
+				continue // card_token is optional
 			}
 			if tok == "" || len(tok) > 36 {
 				return nil, jit.Errorf(jit.EINVALID, "accounts file: account %d: token %q must be 1 to 36 characters", i+1, tok)

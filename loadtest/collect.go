@@ -249,6 +249,7 @@ type Summary struct {
 	Rate       float64       `json:"rate"`       // achieved send rate, req/s (vegeta's)
 	Throughput float64       `json:"throughput"` // 2xx answers per second (vegeta's)
 	Success    float64       `json:"success"`    // share answered 200 or 402 within the timeout
+	Answered   uint64        `json:"answered"`   // requests answered 200 or 402 within the timeout
 	Duration   time.Duration `json:"-"`
 	Timeout    time.Duration `json:"-"`
 	// Latency is vegeta's own (from the actual send); LatencyCorrected from
@@ -272,7 +273,7 @@ func (s *Summary) ErrorShare() float64 {
 	if s.Requests == 0 {
 		return 0
 	}
-	return 1 - s.Success
+	return float64(s.Requests-s.Answered) / float64(s.Requests)
 }
 
 // DeclineShare is the share of requests not approved.
@@ -293,6 +294,7 @@ func (c *Collector) Summary() *Summary {
 		Methods: c.methods, VegetaSuccess: c.raw.Success, approvedHolds: c.approvedHolds, uncertain: c.uncertain}
 	if n > 0 {
 		s.Success = float64(c.answered) / float64(n)
+		s.Answered = c.answered
 	}
 	s.Latency.Max = c.raw.Latencies.Max
 	for e, k := range c.errs {

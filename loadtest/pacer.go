@@ -140,6 +140,9 @@ func (p LinearPacer) Rate(elapsed time.Duration) float64 {
 
 // At solves start·t + (end−start)·t²/(2D) = k for t.
 func (p LinearPacer) At(k uint64) time.Duration {
+	if k == 0 {
+		return 0
+	}
 	a := (p.End - p.Start) / (2 * p.D.Seconds())
 	b := p.Start
 	disc := b*b + 4*a*float64(k)

@@ -82,22 +82,23 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 func (r *runner) setup(ctx context.Context) error {
 	o := &r.o
-	peak, planned := 0.0, uint64(0)
+	// An incremental follows its authorization by ≥ 250 ms of schedule (at
+	// the lowest rate a find-max step uses).
+	rate, planned := 0.0, uint64(0)
 	if o.FindMax != nil {
 		if err := o.FindMax.defaults(); err != nil {
 			return err
 		}
-		peak = o.FindMax.MaxRate
+		rate = o.FindMax.Start
 		planned = uint64(math.Ceil(o.FindMax.MaxRate * o.FindMax.Step.Seconds()))
 	} else {
-		peak, planned = o.Pacer.Peak(), o.Pacer.Hits()
+		rate, planned = o.Pacer.Peak(), o.Pacer.Hits()
 	}
 	n := int(min(planned, uint64(o.PoolSize)))
-	lag := int(math.Ceil(peak / 4)) // an incremental follows its authorization by ≥ 250 ms of schedule
-	lag = max(1, min(lag, n/4))
+	lag := max(1, min(int(math.Ceil(rate/4)), n/4))
 	step := time.Second
-	if peak > 0 {
-		step = time.Duration(float64(time.Second) / peak)
+	if rate > 0 {
+		step = time.Duration(float64(time.Second) / rate)
 	}
 	p, err := generate(ctx, genConfig{Seed: o.Seed, N: max(n, 1), Cardholders: append([]Cardholder(nil), o.Cardholders...), Accounts: o.Accounts,
 		Mix: o.Mix, Lag: lag, Start: o.Start, Step: step})

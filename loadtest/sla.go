@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ func (sla *SLA) Judge(s *Summary) (bool, []Verdict) {
 			if c.Metric == "declines" {
 				got = s.DeclineShare()
 			}
-			v.Pass = compare(got, c.Op, c.Share)
+			v.Pass = compareShare(got, c.Op, c.Share)
 			v.Observed, v.Value = fmt.Sprintf("%.4g%%", 100*got), got
 		}
 		all = all && v.Pass
@@ -170,6 +171,15 @@ func compare(got float64, op string, limit float64) bool {
 	default:
 		return got >= limit
 	}
+}
+
+// compareShare compares fractions that went through float arithmetic
+// (0.2/100 and 2/1000 may differ in the last bit): equal within 1e-12.
+func compareShare(got float64, op string, limit float64) bool {
+	if math.Abs(got-limit) <= 1e-12 {
+		got = limit
+	}
+	return compare(got, op, limit)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
