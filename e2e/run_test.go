@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"testing"
 
+	"github.com/jitsim/jitsim/adapter"
+	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/server"
 	"github.com/jitsim/jitsim/simulator/run"
 	"github.com/jitsim/jitsim/simulator/traffic"
@@ -142,5 +145,49 @@ func TestRunRefusesAnAccountItDidNotFund(t *testing.T) {
 	rep, err := runAgainst(t, base, runProfile(9, 50), nil)
 	if err == nil || errors.Is(err, run.ErrDrift) || rep != nil {
 		t.Fatalf("second run on the same gateway and seed: report %v, err %v", rep != nil, err)
+	}
+}
+
+// TestRunBlackBoxMode funds accounts outside jitsim, gives the run only
+// their tokens and balances, and reconciles by balance inquiry: no adapter
+// URL at all.
+func TestRunBlackBoxMode(t *testing.T) {
+	// prefund credits accounts outside jitsim and returns what a black-box
+	// accounts file would say; stray is credited one cent more than that.
+	prefund := func(base, stray string) []run.Account {
+		a := &adapter.Client{URL: base + "/graphql", Username: runUser, Password: runPass}
+		var accounts []run.Account
+		for i := range 12 {
+			tok := fmt.Sprintf("blackbox-user-%02d", i)
+			minor := int64(20000 + 5000*i)
+			extra := int64(0)
+			if tok == stray {
+				extra = 1
+			}
+			if _, err := a.Credit(context.Background(), tok, "USD", minor+extra, "prefund-"+tok); err != nil {
+				t.Fatal(err)
+			}
+			accounts = append(accounts, run.Account{Token: tok, Balance: jit.MustMinor(minor, "USD")})
+		}
+		return accounts
+	}
+	blackBox := func(base string, accounts []run.Account) (*run.Report, error) {
+		return run.Run(context.Background(), run.Config{Profile: runProfile(13, 400), GatewayURL: base + "/jit",
+			WebhookURL: base + "/webhooks", Username: runUser, Password: runPass, Accounts: accounts})
+	}
+	base := runGateway(t, nil)
+	rep, err := blackBox(base, prefund(base, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pass || rep.AccountsChecked != 12 || rep.Transactions != 400 {
+		t.Fatalf("%s (%d transactions)", rep.Summary(), rep.Transactions)
+	}
+	// A gateway holding a cent the accounts file does not know of is caught
+	// by inquiry too, on that account only.
+	base = runGateway(t, nil)
+	rep, err = blackBox(base, prefund(base, "blackbox-user-03"))
+	if !errors.Is(err, run.ErrDrift) || rep.DriftAccounts != 1 || rep.Drift[0].Account != "blackbox-user-03" {
+		t.Fatalf("a stray cent in black-box mode: %v", err)
 	}
 }

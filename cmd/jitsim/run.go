@@ -135,7 +135,7 @@ func terminal(w io.Writer) io.Writer {
 
 type runOptions struct {
 	trafficOptions
-	gatewayURL, webhookURL, adapterURL, auth string
+	gatewayURL, webhookURL, adapterURL, auth, accounts string
 }
 
 func runFlags(w io.Writer, o *runOptions) *flag.FlagSet {
@@ -144,6 +144,7 @@ func runFlags(w io.Writer, o *runOptions) *flag.FlagSet {
 	fs.StringVar(&o.gatewayURL, "gateway-url", "", "the gateway's JIT endpoint, e.g. http://127.0.0.1:8080/jit (required)")
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "the gateway's webhook endpoint (default: gateway URL's /webhooks)")
 	fs.StringVar(&o.adapterURL, "adapter-url", "", "the gateway's GraphQL adapter (default: gateway URL's /graphql)")
+	fs.StringVar(&o.accounts, "accounts", "", "black-box mode: JSON file of accounts the gateway already holds, [{\"token\": \"user_1\", \"balance\": \"500.00\"}]; balances are read back by balance inquiry, not the adapter")
 	fs.StringVar(&o.auth, "auth", "", "HTTP Basic credentials USER:PASS for all three (Marqeta wants a 20–100 character password)")
 	o.register(fs)
 	fs.Usage = func() {
@@ -191,6 +192,18 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	return o.execute(ctx, simrun.Config{Profile: p, GatewayURL: o.gatewayURL, WebhookURL: o.webhookURL,
-		AdapterURL: o.adapterURL, Username: user, Password: pass}, stdout, stderr)
+	cfg := simrun.Config{Profile: p, GatewayURL: o.gatewayURL, WebhookURL: o.webhookURL,
+		AdapterURL: o.adapterURL, Username: user, Password: pass}
+	if o.accounts != "" {
+		f, err := os.Open(o.accounts)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--accounts: %v", err)}
+		}
+		cfg.Accounts, err = simrun.ReadAccounts(f, p.Currency)
+		f.Close()
+		if err != nil {
+			return &usageError{fmt.Sprintf("--accounts %s: %v", o.accounts, err)}
+		}
+	}
+	return o.execute(ctx, cfg, stdout, stderr)
 }

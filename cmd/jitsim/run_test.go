@@ -145,6 +145,7 @@ func TestRunCommandUsage(t *testing.T) {
 		{"negative rate", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", auth, "--rate", "-5"}, "rate"},
 		{"unknown profile field", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", auth, "--profile", badProfile}, `unknown field "rat"`},
 		{"missing profile", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", auth, "--profile", filepath.Join(dir, "nope.json")}, "--profile"},
+		{"bad accounts file", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", auth, "--accounts", badProfile}, "--accounts"},
 		{"not a URL", []string{"run", "--gateway-url", "ftp://x/jit", "--auth", auth}, "http(s) URL"},
 		{"short password", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", "u:short"}, "password"},
 		{"unreachable gateway", []string{"run", "--gateway-url", "http://127.0.0.1:1/jit", "--auth", auth, "--transactions", "5"}, "set up"},

@@ -35,6 +35,11 @@ type Config struct {
 	// all three. Marqeta requires a funding source password of 20–100
 	// characters.
 	Username, Password string
+	// Accounts, when set, is black-box mode: the gateway already holds
+	// these accounts (funded outside jitsim), AdapterURL is not used, the
+	// profile's cardholders become these accounts, and balances are read
+	// back by pgfs.balanceinquiry, with faults off.
+	Accounts []Account
 	// Transcript receives the run as JSON Lines (nil: none).
 	Transcript io.Writer
 	// Progress receives a progress bar (nil: quiet). Give it a terminal only.
@@ -48,7 +53,11 @@ type Config struct {
 }
 
 func (c *Config) validate() error {
-	for _, u := range []struct{ name, v string }{{"gateway URL", c.GatewayURL}, {"webhook URL", c.WebhookURL}, {"adapter URL", c.AdapterURL}} {
+	urls := []struct{ name, v string }{{"gateway URL", c.GatewayURL}, {"webhook URL", c.WebhookURL}}
+	if len(c.Accounts) == 0 {
+		urls = append(urls, struct{ name, v string }{"adapter URL", c.AdapterURL})
+	}
+	for _, u := range urls {
 		p, err := url.Parse(u.v)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return jit.Errorf(jit.EINVALID, "%s must be an http(s) URL, got %q", u.name, u.v)

@@ -68,7 +68,13 @@ type Webhooks struct {
 	Undelivered int `json:"undelivered"`
 }
 
-func (w *world) report(rec oracle.Report, t timings) *Report {
+func (w *world) webhookTotals() Webhooks {
+	d := w.engine.Webhooks()
+	ws := d.Stats()
+	return Webhooks{Enqueued: ws.Enqueued, Batches: ws.Batches, Attempts: ws.Attempts, Delivered: ws.Delivered, GaveUp: ws.GaveUp, Undelivered: d.Pending()}
+}
+
+func (w *world) report(rec oracle.Report, hooks Webhooks, t timings) *Report {
 	s := w.stats
 	r := &Report{
 		Seed:             w.p.Seed,
@@ -98,9 +104,7 @@ func (w *world) report(rec oracle.Report, t timings) *Report {
 			r.Scenarios = append(r.Scenarios, *sc)
 		}
 	}
-	d := w.engine.Webhooks()
-	ws := d.Stats()
-	r.Webhooks = Webhooks{Enqueued: ws.Enqueued, Batches: ws.Batches, Attempts: ws.Attempts, Delivered: ws.Delivered, GaveUp: ws.GaveUp, Undelivered: d.Pending()}
+	r.Webhooks = hooks
 	r.Pass = len(r.Drift) == 0 && len(r.Violations) == 0 && len(r.ResendMismatches) == 0
 	r.Verdict = r.Summary()
 	return r

@@ -35,7 +35,10 @@ type world struct {
 	cards   []string // one per cardholder, by index
 	users   []string
 	stats   *stats
-	lag     time.Duration // the furthest a paced run fell behind its schedule
+	jit     *switchable // faults on the JIT client, off to reconcile
+	// reconciling stops counting: the black-box inquiries are not traffic.
+	reconciling bool
+	lag         time.Duration // the furthest a paced run fell behind its schedule
 }
 
 // transport is the HTTP transport to the gateway: no proxies, enough idle
@@ -66,9 +69,23 @@ func build(cfg Config) (*world, error) {
 	if p.TimeoutMillis == 0 {
 		p.TimeoutMillis = DefaultTimeoutMillis
 	}
+	if len(cfg.Accounts) > 0 {
+		p.Cardholders.Count = len(cfg.Accounts)
+	}
 	gen, err := traffic.New(p)
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.Accounts) > 0 {
+		b := make([]int64, len(cfg.Accounts))
+		for i, a := range cfg.Accounts {
+			if b[i], err = a.Balance.Minor(p.Currency); err != nil {
+				return nil, fmt.Errorf("account %s: %w", a.Token, err)
+			}
+		}
+		if err := gen.SetBalances(b); err != nil {
+			return nil, err
+		}
 	}
 	w := &world{cfg: cfg, p: p, gen: gen, stats: newStats()}
 	w.clock = clock.NewVirtual(p.Start)
@@ -81,10 +98,13 @@ func build(cfg Config) (*world, error) {
 	}
 	w.adapter = &adapter.Client{URL: cfg.AdapterURL, Username: cfg.Username, Password: cfg.Password,
 		HTTP: &http.Client{Transport: transport(), Timeout: 30 * time.Second}}
+	base := transport()
+	w.jit = &switchable{faulty: w.faults.JITTransport(base), clean: base}
+	w.jit.on.Store(true)
 	w.engine = simulator.New(simulator.Config{
 		Clock:      w.clock,
 		Seed:       p.Seed,
-		HTTPClient: &http.Client{Transport: w.faults.JITTransport(transport())},
+		HTTPClient: &http.Client{Transport: w.jit},
 		Webhooks:   webhookOptions(w.faults),
 		Observe:    w.observe,
 	})
@@ -98,7 +118,9 @@ func (w *world) observe(o simulator.Observation) {
 	if w.script != nil {
 		w.script.Observe(w.portable(o))
 	}
-	w.stats.observe(o)
+	if !w.reconciling {
+		w.stats.observe(o)
+	}
 }
 
 // portable replaces the gateway's address in error texts (a connection
@@ -176,8 +198,12 @@ func (w *world) setUp(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("card product: %w", err)
 	}
-	for _, h := range w.gen.Holders() {
-		u, err := e.CreateUser(simulator.User{FirstName: h.FirstName, LastName: h.LastName, Email: h.Email})
+	for i, h := range w.gen.Holders() {
+		tok := ""
+		if len(cfg.Accounts) > 0 {
+			tok = cfg.Accounts[i].Token
+		}
+		u, err := e.CreateUser(simulator.User{Token: tok, FirstName: h.FirstName, LastName: h.LastName, Email: h.Email})
 		if err != nil {
 			return fmt.Errorf("user: %w", err)
 		}
@@ -204,6 +230,14 @@ type fundNote struct {
 // seed) is an error: the oracle could not know its history.
 func (w *world) fund(ctx context.Context) error {
 	cur := w.p.Currency
+	if len(w.cfg.Accounts) > 0 {
+		for i, h := range w.gen.Holders() {
+			key := "prefunded-" + w.users[i]
+			w.oracle.Fund(oracle.Key{Account: w.users[i], Currency: cur}, h.Balance, key)
+			w.note("fund", fundNote{Account: w.users[i], Currency: cur, Amount: h.Balance, IdempotencyKey: key})
+		}
+		return nil
+	}
 	for i, h := range w.gen.Holders() {
 		user := w.users[i]
 		acct, err := w.adapter.Account(ctx, user, cur)

@@ -95,6 +95,23 @@ func makeMerchants(fake *gofakeit.Faker, rng *rand.Rand, s scenario) []simulator
 	return out
 }
 
+// SetBalances replaces the cardholders' starting balances (minor units) with
+// known ones, such as accounts a gateway already holds; call it before the
+// first Next. It returns a *jit.Error with code EINVALID when the count
+// differs from the cardholders' or a balance is negative.
+func (g *Generator) SetBalances(b []int64) error {
+	if len(b) != len(g.holders) {
+		return jit.Errorf(jit.EINVALID, "%d balances for %d cardholders", len(b), len(g.holders))
+	}
+	for i, v := range b {
+		if v < 0 {
+			return jit.Errorf(jit.EINVALID, "balance %d is negative", i)
+		}
+		g.holders[i].Balance = v
+	}
+	return nil
+}
+
 // Profile returns the generator's profile.
 func (g *Generator) Profile() Profile { return g.p }
 
