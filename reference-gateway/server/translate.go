@@ -190,6 +190,9 @@ func toEvent(t *jit.Transaction) (e ledger.Event, ok bool, err error) {
 	}
 	switch class {
 	case classAuth:
+		if jf != nil && jf.Method == jit.MethodAuthorizationAccountVerification {
+			return e, false, nil // a zero-amount check: nothing was held
+		}
 		e.Kind = pick(declined, ledger.AuthDeclined, ledger.AuthApproved)
 	case classIncr:
 		e.Kind = pick(declined, ledger.IncrDeclined, ledger.IncrApproved)
