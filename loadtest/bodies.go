@@ -192,22 +192,11 @@ func generate(ctx context.Context, cfg genConfig) (*pool, error) {
 		if err != nil {
 			return nil, fmt.Errorf("generate: %s: %w", kind, err)
 		}
-		body := capt.take()
-		if body == nil {
-			return nil, fmt.Errorf("generate: %s sent no JIT request", kind)
+		got := capt.take()
+		if got.body == nil || got.method != kind || got.jit == "" {
+			return nil, fmt.Errorf("generate: %s sent no JIT request of its kind", kind)
 		}
-		req, err := jit.DecodeTransaction(body)
-		if err != nil {
-			return nil, fmt.Errorf("generate: captured body: %w", err)
-		}
-		jf := req.JITFundingOf()
-		if jf == nil || jf.Method != kind {
-			return nil, fmt.Errorf("generate: captured body is not a %s", kind)
-		}
-		own := []string{req.Token, jf.Token}
-		if req.GPAOrder != nil {
-			own = append(own, req.GPAOrder.Token)
-		}
+		own := []string{got.txn, got.jit, got.gpa}
 		for _, tok := range own {
 			if tok == "" || known[tok] {
 				continue
@@ -217,8 +206,8 @@ func generate(ctx context.Context, cfg genConfig) (*pool, error) {
 			}
 			known[tok], suffixes[tok[8:]] = true, true
 		}
-		t.body, t.offs = body, tokenOffsets(body, known)
-		t.method, t.user, t.jitToken = kind, jf.UserToken, jf.Token
+		t.body, t.offs = got.body, tokenOffsets(got.body, known)
+		t.method, t.user, t.jitToken = kind, got.user, got.jit
 		p.t = append(p.t, t)
 	}
 	return p, nil
@@ -241,7 +230,13 @@ func tokenOffsets(body []byte, known map[string]bool) []int {
 // keeps the request body and approves with an echo.
 type capture struct {
 	mu   sync.Mutex
-	last []byte
+	last captured
+}
+
+// captured is one JIT request as sent, with the tokens the source rewrites.
+type captured struct {
+	body                        []byte
+	txn, gpa, jit, method, user string
 }
 
 func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -250,29 +245,32 @@ func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := jit.DecodeTransaction(body)
-	if err != nil {
+	var req struct {
+		Token    string `json:"token"`
+		GPAOrder struct {
+			Token      string         `json:"token"`
+			JITFunding jit.JITFunding `json:"jit_funding"`
+		} `json:"gpa_order"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, err
 	}
-	jf := req.JITFundingOf()
-	if jf == nil {
-		return nil, fmt.Errorf("no jit_funding")
-	}
+	jf := &req.GPAOrder.JITFunding
 	echo, err := json.Marshal(jit.JITResponse{JITFunding: jit.JITFunding{Token: jf.Token, Method: jf.Method, UserToken: jf.UserToken, Amount: jf.Amount}})
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.last = body
+	c.last = captured{body: body, txn: req.Token, gpa: req.GPAOrder.Token, jit: jf.Token, method: jf.Method, user: jf.UserToken}
 	c.mu.Unlock()
 	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(bytes.NewReader(echo)), ContentLength: int64(len(echo)), Request: r, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}, nil
 }
 
-func (c *capture) take() []byte {
+func (c *capture) take() captured {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b := c.last
-	c.last = nil
+	c.last = captured{}
 	return b
 }

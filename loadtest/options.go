@@ -43,7 +43,7 @@ type Options struct {
 	Seed uint64
 	// Mix weighs the JIT methods (default DefaultMix).
 	Mix Mix
-	// PoolSize is how many distinct bodies are generated (default 16384);
+	// PoolSize is how many distinct bodies are generated (default 4096);
 	// longer runs reuse them with fresh tokens.
 	PoolSize int
 	// Name is the attack's name in the results file and plot (default
@@ -65,7 +65,7 @@ const (
 	defaultConnections = 64
 	defaultTimeout     = 3 * time.Second
 	defaultAccounts    = 100
-	defaultPoolSize    = 16384
+	defaultPoolSize    = 4096
 	maxBody            = 4096 // a JIT answer is a few hundred bytes
 )
 

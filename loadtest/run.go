@@ -100,6 +100,9 @@ func (r *runner) setup(ctx context.Context) error {
 	if rate > 0 {
 		step = time.Duration(float64(time.Second) / rate)
 	}
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "generating %d JIT bodies with the simulator's engine…\n", max(n, 1))
+	}
 	p, err := generate(ctx, genConfig{Seed: o.Seed, N: max(n, 1), Cardholders: append([]Cardholder(nil), o.Cardholders...), Accounts: o.Accounts,
 		Mix: o.Mix, Lag: lag, Start: o.Start, Step: step})
 	if err != nil {

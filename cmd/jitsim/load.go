@@ -55,7 +55,7 @@ func loadFlags(w io.Writer, o *loadOptions) *flag.FlagSet {
 	fs.IntVar(&o.cardholders, "cardholders", 100, "cardholders to make and fund (without --accounts)")
 	fs.StringVar(&o.mix, "mix", "auth=85,incremental=10,balance=5", "weights of authorizations, incrementals and balance inquiries")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the generated bodies (0: from the clock; printed, so a run can be replayed against a fresh gateway)")
-	fs.IntVar(&o.pool, "pool", 16384, "distinct bodies to generate (longer runs reuse them with fresh tokens)")
+	fs.IntVar(&o.pool, "pool", 4096, "distinct bodies to generate (longer runs reuse them with fresh tokens)")
 	fs.BoolVar(&o.findMax, "find-max", false, "search for the highest constant rate that meets the SLA (doubling from --rate, then bisecting)")
 	fs.Float64Var(&o.maxRate, "max-rate", 100000, "with --find-max: the highest rate tried")
 	fs.DurationVar(&o.pause, "pause", 2*time.Second, "with --find-max: pause between steps, for the gateway to drain")
