@@ -210,14 +210,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return errors.New("load: no report")
 	}
-	return finishLoad(rep, err, o.reportJSON, stdout)
+	return finishLoad(rep, err, o.reportJSON, stdout, stderr)
 }
 
-// finishLoad prints the report, writes the JSON, and turns a failed
-// verdict into exit 1.
-func finishLoad(rep *loadtest.Report, runErr error, reportJSON string, stdout io.Writer) error {
+// finishLoad prints the report (and its warnings again on stderr, where CI
+// logs show them), writes the JSON, and turns a failed verdict into exit 1.
+func finishLoad(rep *loadtest.Report, runErr error, reportJSON string, stdout, stderr io.Writer) error {
 	if err := rep.WriteText(stdout); err != nil {
 		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(stderr, "jitsim load: WARNING:", w)
 	}
 	if reportJSON != "" {
 		f, err := os.Create(reportJSON)
@@ -287,7 +290,7 @@ func runLoadMerge(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("load merge: %w", err)
 	}
-	return finishLoad(rep, nil, *reportJSON, stdout)
+	return finishLoad(rep, nil, *reportJSON, stdout, stderr)
 }
 
 // isTerminal reports whether w is a character device (progress goes only
