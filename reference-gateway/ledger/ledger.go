@@ -153,7 +153,7 @@ func (l *Ledger) Credit(ctx context.Context, k Key, amount int64, key string) (V
 		err = jit.Errorf(jit.ECONFLICT, "idempotency key %q was used for another amount", key)
 	case used:
 		// A retry: answer the current state once the first credit is durable.
-	case !fits(amount, k.Currency) || a != nil && !fits(a.ledger+amount, k.Currency):
+	case !fits(amount, k.Currency) || a != nil && !fits(abs(a.ledger+amount), k.Currency):
 		err = jit.Errorf(jit.EINVALID, "credit would take the balance past the largest amount jitsim represents")
 	default:
 		l.creditKeys[key] = k

@@ -355,3 +355,23 @@ func TestHugeEventsAreRejectedNotWrapped(t *testing.T) {
 		t.Fatalf("balance wrapped: %+v", b)
 	}
 }
+
+// An overdrawn account (a force post or an over-clearing took its ledger
+// below zero) can be credited by less than the overdraft.
+func TestCreditOverdrawnAccount(t *testing.T) {
+	l, _ := newTestLedger(t, Config{})
+	u := usd("u")
+	mustCredit(t, l, u, 10_00)
+	if _, err := l.Apply(ctx, Event{Kind: Clear, Account: u, Token: "fp1", Amount: 50_00, Movement: -50_00, Final: true}); err != nil {
+		t.Fatal(err)
+	}
+	if b := bal(t, l, u); b.Ledger != -40_00 {
+		t.Fatalf("after force post: %+v", b)
+	}
+	if _, err := l.Credit(ctx, u, 5_00, "top-up"); err != nil {
+		t.Fatalf("credit to an overdrawn account: %v", err)
+	}
+	if b := bal(t, l, u); b != (Balance{Ledger: -35_00, Available: -35_00}) {
+		t.Fatalf("after credit: %+v", b)
+	}
+}
