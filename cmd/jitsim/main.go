@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand(), conformCommand()}
+	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand(), conformCommand(), stepCommand()}
 }
 
 // run dispatches args to a subcommand.
