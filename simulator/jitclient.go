@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
@@ -83,7 +85,7 @@ func (e *Engine) callGateway(ctx context.Context, src *FundingSource, req *jit.T
 		o.Kind, o.Error = OutcomeTimeout, "Read timed out."
 		return o
 	case err != nil:
-		o.Kind, o.Error = OutcomeConnectionError, err.Error()
+		o.Kind, o.Error = OutcomeConnectionError, connectionMessage(err)
 		return o
 	}
 	o.Status, o.Body = resp.StatusCode, data
@@ -132,4 +134,24 @@ func classify(o *Outcome, jf *jit.JITFunding, cur string, want int64, partial bo
 
 func currencyOfJIT(t *jit.Transaction) string {
 	return firstNonEmpty(t.CurrencyCode, jit.DefaultCurrency)
+}
+
+// connectionMessage describes a failed connection the way a gateway log
+// would, without the gateway's address, so that messages (and transcripts)
+// do not depend on the port a gateway happens to listen on.
+func connectionMessage(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "Connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "Connection reset"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "Connection closed before an answer"
+	case errors.As(err, &dns):
+		return "Unknown host"
+	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
+		return "Host unreachable"
+	}
+	return "Connection error"
 }
