@@ -94,10 +94,11 @@ func rewriteAnswer(next http.Handler, path string, f func(req []byte, status int
 	})
 }
 
-// resign signs a rewritten webhook body with the test gateway's secret, so
-// the rewrite is not caught by the signature check instead of the ledger.
-func resign(r *http.Request, body []byte) {
-	if r.Header.Get("X-Marqeta-Signature") != "" {
+// resign signs a rewritten webhook body with the test gateway's secret when
+// the original was signed right, so the rewrite is caught by the ledger's
+// checks rather than the signature's, and a bad signature stays bad.
+func resign(r *http.Request, original, body []byte) {
+	if sig := r.Header.Get("X-Marqeta-Signature"); sig != "" && sig == webhook.Sign("sha256", gwSecret, original) {
 		r.Header.Set("X-Marqeta-Signature", webhook.Sign("sha256", gwSecret, body))
 	}
 }
@@ -110,6 +111,7 @@ func rewriteEvents(next http.Handler, f func(ev obj) (keep bool)) http.Handler {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
+		original := body
 		if m, ok := decode(body); ok {
 			if txns, ok := m["transactions"].([]any); ok {
 				var kept []any
@@ -124,7 +126,7 @@ func rewriteEvents(next http.Handler, f func(ev obj) (keep bool)) http.Handler {
 					m["transactions"] = []any{}
 				}
 				body, _ = json.Marshal(m)
-				resign(r, body)
+				resign(r, original, body)
 			}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
