@@ -76,6 +76,8 @@ type Collector struct {
 	errs      map[string]uint64
 	// approvedHolds are the holds the 200s placed; uncertain are requests
 	// without a usable answer the gateway may nevertheless have approved.
+	// Kept only when track is set (for reconciliation).
+	track         bool
 	approvedHolds []hold
 	uncertain     []hold
 }
@@ -149,7 +151,7 @@ func (c *Collector) add(r *vegeta.Result) (string, time.Duration) {
 		c.declined++
 		ms.Declined++
 		c.reasons[kind]++
-		if h.amount > 0 && method != MethodBalanceInquiry {
+		if c.track && h.amount > 0 && method != MethodBalanceInquiry {
 			c.uncertain = append(c.uncertain, h)
 		}
 		if kind == KindTimeout {
@@ -166,7 +168,7 @@ func (c *Collector) add(r *vegeta.Result) (string, time.Duration) {
 		c.answered++
 		c.approved++
 		ms.Approved++
-		if method != MethodBalanceInquiry {
+		if c.track && method != MethodBalanceInquiry {
 			amt, err := echo.JITFunding.Amount.Minor(jit.DefaultCurrency)
 			if err == nil && amt > 0 {
 				c.approvedHolds = append(c.approvedHolds, hold{user: echo.JITFunding.UserToken, token: echo.JITFunding.Token, amount: amt})

@@ -46,6 +46,7 @@ func TestCollectorOutcomes(t *testing.T) {
 		{result(9, t0, 0, ms, 200, echo(99, ""), ""), "error"}, // echoes another token
 	}
 	c := NewCollector(time.Second)
+	c.track = true
 	for _, x := range rs {
 		if label, _ := c.add(x.r); label != x.label {
 			t.Errorf("seq %d: label %q, want %q", x.r.Seq, label, x.label)

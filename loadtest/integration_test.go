@@ -2,7 +2,9 @@ package loadtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -214,5 +216,46 @@ func TestMergeSumsRequests(t *testing.T) {
 	}
 	if _, err := Merge([]io.Reader{strings.NewReader("not results")}, MergeOptions{}); jit.ErrorCode(err) != jit.EINVALID {
 		t.Fatalf("merge of garbage: %v", err)
+	}
+}
+
+type failWriter struct{ n int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if f.n++; f.n > 3 {
+		return 0, io.ErrShortWrite
+	}
+	return len(p), nil
+}
+
+// TestOutputErrorStopsRun: a results file that cannot be written ends the
+// run with an error (and the attack's workers are drained, not leaked).
+func TestOutputErrorStopsRun(t *testing.T) {
+	url := serve(t, echoHandler(0, 0), false)
+	_, err := Run(bg, Options{GatewayURL: url, Pacer: Constant(200, 500*time.Millisecond), Accounts: 2, Seed: 4, Start: t0, Output: &failWriter{}})
+	if err == nil || !strings.Contains(err.Error(), "write results") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// TestCancelStopsRun: cancelling the context stops the attack; the report
+// says how much was sent and warns that the run was interrupted.
+func TestCancelStopsRun(t *testing.T) {
+	var n atomic.Int64
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	inner := echoHandler(0, 0)
+	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 50 {
+			cancel()
+		}
+		inner.ServeHTTP(w, r)
+	}), false)
+	rep, err := Run(ctx, Options{GatewayURL: url, Pacer: Constant(100, 30*time.Second), Accounts: 2, Seed: 5, Start: t0})
+	if !errors.Is(err, context.Canceled) || rep == nil {
+		t.Fatalf("rep %v err %v", rep, err)
+	}
+	if rep.Requests < 50 || rep.Requests >= 3000 || len(rep.Warnings) == 0 || !strings.Contains(strings.Join(rep.Warnings, " "), "interrupted") {
+		t.Fatalf("requests %d warnings %v", rep.Requests, rep.Warnings)
 	}
 }

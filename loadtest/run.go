@@ -203,17 +203,22 @@ func (r *runner) attack(ctx context.Context, pacer Pacer, name string) (*Summary
 	defer stop()
 	bp := &beganPacer{Pacer: pacer}
 	coll := NewCollector(r.o.Timeout)
+	coll.track = r.o.Reconcile
 	prog := newProgress(r.o.Progress, name, hits)
 	tr := r.src.targeter(r.o.GatewayURL, r.hdr)
+	var werr error
 	for res := range atk.Attack(tr, bp, 0, name) {
+		if werr != nil {
+			continue // drain: vegeta's workers block until the results are read
+		}
 		sched := time.Unix(0, bp.began.Load()).Add(pacer.At(res.Seq))
 		annotate(res, r.src.meta(r.src.base+res.Seq), sched, r.o.Timeout)
 		label, corrected := coll.add(res)
 		res.Headers[HeaderOutcome] = []string{label}
 		if r.enc != nil {
-			if err := r.enc.Encode(res); err != nil {
+			if werr = r.enc.Encode(res); werr != nil {
 				atk.Stop()
-				return nil, fmt.Errorf("write results: %w", err)
+				continue
 			}
 		}
 		if r.plot != nil {
@@ -225,6 +230,9 @@ func (r *runner) attack(ctx context.Context, pacer Pacer, name string) (*Summary
 		prog.add(label, corrected)
 	}
 	prog.done()
+	if werr != nil {
+		return nil, fmt.Errorf("write results: %w", werr)
+	}
 	size := r.src.size()
 	r.src.base = (r.src.base + hits + size - 1) / size * size // next attack starts a fresh cycle
 	s := coll.Summary()
