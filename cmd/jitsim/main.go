@@ -60,7 +60,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand(), conformCommand(), stepCommand()}
+	return []command{demoCommand(), runCommand(), gatewayCommand(), sandboxCommand(), loadCommand(), conformCommand(), stepCommand(), recordCommand(), fixturesCommand()}
 }
 
 // run dispatches args to a subcommand.
