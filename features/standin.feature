@@ -15,9 +15,7 @@ Feature: Stand-in
     When the gateway is back up
     Then the cardholder has $70.00 available, $100.00 on the ledger and $30.00 pending
 
-  # The reference gateway reads gateway_log.timed_out as a decline even when
-  # Marqeta stood in and approved (see README, Conformance).
-  @slow @known-defect
+  @slow
   Scenario: A stand-in approval on a timeout is booked once, whatever the gateway decided late
     Given Marqeta stands in when the gateway times out
     And the gateway is too slow to answer within the timeout
