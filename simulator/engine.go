@@ -27,6 +27,12 @@ type Config struct {
 	// Observe, when set, receives every exchange with the gateway and every
 	// finished transaction, in order (transcripts, the oracle).
 	Observe func(Observation)
+	// Retain, when positive, bounds memory in long runs: the engine forgets
+	// a transaction (and its authorization's lifecycle) once it is final
+	// and was stored more than Retain ago on the engine's clock (see
+	// retain.go). Forgotten transactions are ENOTFOUND. 0 keeps everything,
+	// as the sandbox API needs.
+	Retain time.Duration
 }
 
 // Observation is one thing that happened: a JIT exchange (Request and
@@ -61,6 +67,7 @@ type Engine struct {
 	refunds     map[string]*refundChain             // refund authorization token → its lifecycle
 	targets     map[WebhookTarget]*targetDispatcher // legacy per-simulation webhook endpoints
 	targetOrder []*targetDispatcher
+	retired     retention // Config.Retain's queue (retain.go)
 }
 
 // New returns an empty engine.
@@ -127,6 +134,7 @@ func (e *Engine) observe(o Observation) {
 type store[T any] struct {
 	byToken map[string]*T
 	order   []string
+	gone    int // tokens removed (retain.go) still in order
 }
 
 func newStore[T any]() store[T] { return store[T]{byToken: map[string]*T{}} }
@@ -147,7 +155,7 @@ func (s *store[T]) put(tok string, v *T) {
 func (s *store[T]) list(keep func(*T) bool) []*T {
 	var out []*T
 	for _, tok := range s.order {
-		if v := s.byToken[tok]; keep == nil || keep(v) {
+		if v, ok := s.byToken[tok]; ok && (keep == nil || keep(v)) {
 			out = append(out, v)
 		}
 	}

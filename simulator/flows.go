@@ -159,6 +159,7 @@ func (e *Engine) authorize(ctx context.Context, r AuthRequest, typ, method, appr
 		t.GPA.ImpactedAmount = jit.Ptr(jit.MustMinor(-o.Amount, cur))
 	}
 	e.txns.put(t.Token, t)
+	e.retain(t.Token)
 	if o.Approved && method == jit.MethodAuthorization {
 		e.chains[t.Token] = &chain{p: *p, auth: t, rootJIT: jf.Token, cur: cur, approved: o.Amount, open: o.Amount}
 	}
@@ -170,6 +171,7 @@ func (e *Engine) authorize(ctx context.Context, r AuthRequest, typ, method, appr
 // the caller. e.mu held.
 func (e *Engine) record(t *jit.Transaction) *jit.Transaction {
 	e.txns.put(t.Token, t)
+	e.retain(t.Token)
 	e.emit(t)
 	return cloneTxn(t)
 }
