@@ -40,6 +40,7 @@ func stepCommand() command {
 
 type stepOptions struct {
 	gatewayURL, webhookURL, adapterURL, auth, reportJSON string
+	secret                                               string
 	seed                                                 uint64
 	timeoutMillis                                        int64
 	noPause                                              bool
@@ -52,6 +53,7 @@ func stepFlags(w io.Writer, o *stepOptions) *flag.FlagSet {
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "the gateway's webhook endpoint (required with --gateway-url)")
 	fs.StringVar(&o.adapterURL, "adapter-url", "", "the gateway's GraphQL adapter (required with --gateway-url)")
 	fs.StringVar(&o.auth, "auth", "", "USER:PASS, the gateway's Basic auth on all three (required with --gateway-url)")
+	fs.StringVar(&o.secret, "webhook-secret", "", "sign every webhook with this secret (X-Marqeta-Signature), as your gateway expects")
 	fs.StringVar(&o.reportJSON, "report-json", "", "write every step's verdicts as JSON to FILE")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the run's tokens (default: 1 in-process; from the clock against your gateway, printed)")
 	fs.Int64Var(&o.timeoutMillis, "timeout-millis", 1000, "the funding source's timeout_millis, 1000-7000")
@@ -202,8 +204,8 @@ func failedOr(rep *stepReport) error {
 // reference gateway (stop shuts it down).
 func (o *stepOptions) target(stderr io.Writer) (harness.Target, func(), error) {
 	if o.gatewayURL == "" {
-		if o.webhookURL != "" || o.adapterURL != "" || o.auth != "" {
-			return harness.Target{}, nil, &usageError{"--webhook-url, --adapter-url and --auth go with --gateway-url"}
+		if o.webhookURL != "" || o.adapterURL != "" || o.auth != "" || o.secret != "" {
+			return harness.Target{}, nil, &usageError{"--webhook-url, --adapter-url, --auth and --webhook-secret go with --gateway-url"}
 		}
 		if o.seed == 0 {
 			o.seed = 1
@@ -221,7 +223,7 @@ func (o *stepOptions) target(stderr io.Writer) (harness.Target, func(), error) {
 		o.seed = uint64(time.Now().UnixNano())
 		fmt.Fprintf(stderr, "jitsim step: seed %d (fresh tokens for your gateway; --seed %d repeats them)\n", o.seed, o.seed)
 	}
-	t := harness.Target{JITURL: o.gatewayURL, WebhookURL: o.webhookURL, AdapterURL: o.adapterURL, Username: user, Password: pass, TimeoutMillis: o.timeoutMillis}
+	t := harness.Target{JITURL: o.gatewayURL, WebhookURL: o.webhookURL, AdapterURL: o.adapterURL, Username: user, Password: pass, WebhookSecret: o.secret, TimeoutMillis: o.timeoutMillis}
 	if err := t.Validate(); err != nil {
 		return t, nil, &usageError{err.Error()}
 	}

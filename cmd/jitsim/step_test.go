@@ -103,7 +103,8 @@ func TestStepExitCodes(t *testing.T) {
 		{"unknown fixture", []string{"step", "no-such-fixture"}, exitUsage, "no such fixture"},
 		{"invalid fixture", []string{"step", invalid}, exitUsage, `invalid.json: step 2 ("clear1"): amount: more decimals than USD allows`},
 		{"no fixture", []string{"step", "--no-pause"}, exitUsage, "step takes one fixture"},
-		{"half a target", []string{"step", "auth-clear", "--gateway-url", "http://127.0.0.1:1/jit"}, exitUsage, "--webhook-url, --adapter-url and --auth"},
+		{"half a target", []string{"step", "auth-clear", "--gateway-url", "http://127.0.0.1:1/jit"}, exitUsage, "give --webhook-url, --adapter-url and --auth"},
+		{"secret without a gateway", []string{"step", "auth-clear", "--webhook-secret", "s"}, exitUsage, "--webhook-secret go with --gateway-url"},
 		{"bad flag", []string{"step", "auth-clear", "--pause"}, exitUsage, "flag provided but not defined"},
 	}
 	for _, c := range cases {
@@ -172,5 +173,26 @@ func TestStepInteractive(t *testing.T) {
 		if want := map[string]int{"\nq\n": 2, "c\n": 1, "\n\n\n": 3}[c.keys]; strings.Count(out, "[Enter] run this step") != want {
 			t.Errorf("keys %q: %d prompts, want %d", c.keys, strings.Count(out, "[Enter] run this step"), want)
 		}
+	}
+}
+
+// TestStepAgainstGivenGateway plays a fixture against a gateway named by
+// the shared flags: the requests shown are the ones that gateway received.
+func TestStepAgainstGivenGateway(t *testing.T) {
+	base := startRunGateway(t, nil)
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"step", "hotel-incrementals", "--no-pause", "--gateway-url", base + "/jit",
+		"--webhook-url", base + "/webhooks", "--adapter-url", base + "/graphql", "--auth", runTestUser + ":" + runTestPass}, &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %v\n%s", code, err, stdout.String())
+	}
+	out := stdout.String()
+	for _, s := range []string{"POST " + base + "/jit", "POST " + base + "/webhooks", `"method": "pgfs.authorization.incremental"`, "PASS hotel-incrementals"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+	if !strings.Contains(stderr.String(), "jitsim step: seed ") {
+		t.Errorf("the seed is not printed: %q", stderr.String())
 	}
 }
