@@ -17,7 +17,7 @@ Feature: Clearing
       | how                      | cleared | left   |
       | equal to                 | $50.00  | $50.00 |
       | below                    | $42.50  | $57.50 |
-      | above (a 20% tip) | $60.00  | $40.00 |
+      | above (a 20% tip)        | $60.00  | $40.00 |
 
   Scenario: A multi-clearing releases the hold in steps and in full on the final clearing
     When clearing 1 of 2 arrives for $25.00
