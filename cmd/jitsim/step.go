@@ -40,7 +40,7 @@ func stepCommand() command {
 
 type stepOptions struct {
 	gatewayURL, webhookURL, adapterURL, auth, reportJSON string
-	secret                                               string
+	secret, accounts                                     string
 	seed                                                 uint64
 	timeoutMillis                                        int64
 	noPause                                              bool
@@ -51,7 +51,8 @@ func stepFlags(w io.Writer, o *stepOptions) *flag.FlagSet {
 	fs.SetOutput(w)
 	fs.StringVar(&o.gatewayURL, "gateway-url", "", "the gateway's JIT endpoint (default: an in-process reference gateway)")
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "the gateway's webhook endpoint (required with --gateway-url)")
-	fs.StringVar(&o.adapterURL, "adapter-url", "", "the gateway's GraphQL adapter (required with --gateway-url)")
+	fs.StringVar(&o.adapterURL, "adapter-url", "", "the gateway's GraphQL adapter (with --gateway-url, unless --accounts)")
+	fs.StringVar(&o.accounts, "accounts", "", "black-box mode: JSON file of pre-funded accounts used instead of an adapter; balances by pgfs.balanceinquiry (format as for jitsim conform)")
 	fs.StringVar(&o.auth, "auth", "", "USER:PASS, the gateway's Basic auth on all three (required with --gateway-url)")
 	fs.StringVar(&o.secret, "webhook-secret", "", "sign every webhook with this secret (X-Marqeta-Signature), as your gateway expects")
 	fs.StringVar(&o.reportJSON, "report-json", "", "write every step's verdicts as JSON to FILE")
@@ -101,7 +102,15 @@ func runStep(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stop()
-	r, err := fixtures.Start(ctx, f, fixtures.Options{Target: target, Seed: o.seed})
+	opts := fixtures.Options{Target: target, Seed: o.seed}
+	if o.accounts != "" {
+		af, err := harness.ReadAccountsFile(o.accounts)
+		if err != nil {
+			return &usageError{"--accounts: " + err.Error()}
+		}
+		opts.Accounts = harness.NewAccountPool(af)
+	}
+	r, err := fixtures.Start(ctx, f, opts)
 	if err != nil {
 		if jit.ErrorCode(err) == jit.EINVALID {
 			return &usageError{err.Error()}
@@ -204,16 +213,21 @@ func failedOr(rep *stepReport) error {
 // reference gateway (stop shuts it down).
 func (o *stepOptions) target(stderr io.Writer) (harness.Target, func(), error) {
 	if o.gatewayURL == "" {
-		if o.webhookURL != "" || o.adapterURL != "" || o.auth != "" || o.secret != "" {
-			return harness.Target{}, nil, &usageError{"--webhook-url, --adapter-url, --auth and --webhook-secret go with --gateway-url"}
+		if o.webhookURL != "" || o.adapterURL != "" || o.auth != "" || o.secret != "" || o.accounts != "" {
+			return harness.Target{}, nil, &usageError{"--webhook-url, --adapter-url, --accounts, --auth and --webhook-secret go with --gateway-url"}
 		}
 		if o.seed == 0 {
 			o.seed = 1
 		}
 		return inProcessGateway(o.timeoutMillis)
 	}
-	if o.webhookURL == "" || o.adapterURL == "" || o.auth == "" {
-		return harness.Target{}, nil, &usageError{"with --gateway-url, give --webhook-url, --adapter-url and --auth USER:PASS too"}
+	switch {
+	case o.webhookURL == "" || o.auth == "":
+		return harness.Target{}, nil, &usageError{"with --gateway-url, give --webhook-url and --auth USER:PASS too"}
+	case o.adapterURL == "" && o.accounts == "":
+		return harness.Target{}, nil, &usageError{"with --gateway-url, give --adapter-url, or --accounts for black-box mode"}
+	case o.adapterURL != "" && o.accounts != "":
+		return harness.Target{}, nil, &usageError{"give --adapter-url or --accounts (black-box mode), not both"}
 	}
 	user, pass, err := harness.ParseAuth(o.auth)
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/jitsim/jitsim/adapter"
 )
 
 // updateStepGolden rewrites testdata/step-*.golden (go test -update); the
@@ -103,7 +105,7 @@ func TestStepExitCodes(t *testing.T) {
 		{"unknown fixture", []string{"step", "no-such-fixture"}, exitUsage, "no such fixture"},
 		{"invalid fixture", []string{"step", invalid}, exitUsage, `invalid.json: step 2 ("clear1"): amount: more decimals than USD allows`},
 		{"no fixture", []string{"step", "--no-pause"}, exitUsage, "step takes one fixture"},
-		{"half a target", []string{"step", "auth-clear", "--gateway-url", "http://127.0.0.1:1/jit"}, exitUsage, "give --webhook-url, --adapter-url and --auth"},
+		{"half a target", []string{"step", "auth-clear", "--gateway-url", "http://127.0.0.1:1/jit"}, exitUsage, "give --webhook-url and --auth"},
 		{"secret without a gateway", []string{"step", "auth-clear", "--webhook-secret", "s"}, exitUsage, "--webhook-secret go with --gateway-url"},
 		{"bad flag", []string{"step", "auth-clear", "--pause"}, exitUsage, "flag provided but not defined"},
 	}
@@ -194,5 +196,47 @@ func TestStepAgainstGivenGateway(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "jitsim step: seed ") {
 		t.Errorf("the seed is not printed: %q", stderr.String())
+	}
+}
+
+// Black-box mode: the account is funded outside jitsim and named in an
+// accounts file; balances come from pgfs.balanceinquiry, no adapter.
+func TestStepBlackBox(t *testing.T) {
+	base := startRunGateway(t, nil)
+	a := &adapter.Client{URL: base + "/graphql", Username: runTestUser, Password: runTestPass}
+	if _, err := a.Credit(context.Background(), "bb-step-1", "USD", 100_00, "fund-bb-step-1"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "accounts.json")
+	if err := os.WriteFile(file, []byte(`{"accounts": [{"user_token": "bb-step-1", "balance": "100.00"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gw := []string{"--no-pause", "--gateway-url", base + "/jit", "--webhook-url", base + "/webhooks", "--auth", runTestUser + ":" + runTestPass}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), append([]string{"step", "auth-clear", "--accounts", file}, gw...), &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %v\n%s", code, err, stdout.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, "bb-step-1") || !strings.Contains(out, "PASS auth-clear") {
+		t.Fatalf("output:\n%s", out)
+	}
+	// The account's money really moved: $42.17 cleared.
+	acct, err := a.Account(context.Background(), "bb-step-1", "USD")
+	if err != nil || acct.Ledger != 100_00-42_17 || acct.Pending != 0 {
+		t.Fatalf("account %+v, %v", acct, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{append([]string{"step", "auth-clear"}, gw...), "--accounts for black-box"},
+		{append([]string{"step", "auth-clear", "--accounts", file, "--adapter-url", base + "/graphql"}, gw...), "not both"},
+		{[]string{"step", "auth-clear", "--accounts", file}, "go with --gateway-url"},
+	} {
+		stderr.Reset()
+		err := run(context.Background(), tc.args, io.Discard, &stderr)
+		if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: exit %d, %v", tc.args, code, err)
+		}
 	}
 }
