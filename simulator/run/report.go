@@ -39,6 +39,12 @@ type Report struct {
 	DriftAccounts int                `json:"drift_accounts"`
 	Drift         []oracle.Drift     `json:"drift"`
 	Violations    []oracle.Violation `json:"violations"`
+	// Workers is how many lanes played the traffic (Config.Workers).
+	Workers int `json:"workers"`
+	// PeakRSSBytes is the process's peak resident set size at the end of
+	// the run (VmHWM; 0 where unknown). It counts everything in the
+	// process: an in-process gateway too.
+	PeakRSSBytes int64 `json:"peak_rss_bytes,omitempty"`
 	// Pass is the verdict: no drift, no violation, no resend mismatch.
 	Pass    bool   `json:"pass"`
 	Verdict string `json:"verdict"`
@@ -68,30 +74,58 @@ type Webhooks struct {
 	Undelivered int `json:"undelivered"`
 }
 
-func (w *world) webhookTotals() Webhooks {
-	d := w.engine.Webhooks()
-	ws := d.Stats()
-	return Webhooks{Enqueued: ws.Enqueued, Batches: ws.Batches, Attempts: ws.Attempts, Delivered: ws.Delivered, GaveUp: ws.GaveUp, Undelivered: d.Pending()}
+// webhookTotals adds up the lanes' dispatchers after the drain.
+func webhookTotals(lanes []*world) Webhooks {
+	var t Webhooks
+	for _, w := range lanes {
+		d := w.engine.Webhooks()
+		ws := d.Stats()
+		t.Enqueued += ws.Enqueued
+		t.Batches += ws.Batches
+		t.Attempts += ws.Attempts
+		t.Delivered += ws.Delivered
+		t.GaveUp += ws.GaveUp
+		t.Undelivered += d.Pending()
+	}
+	return t
 }
 
-func (w *world) report(rec oracle.Report, hooks Webhooks, t timings) *Report {
-	s := w.stats
+// report is the run's report over its lanes, p being the whole run's
+// profile.
+func report(lanes []*world, p traffic.Profile, rec oracle.Report, hooks Webhooks, t timings) *Report {
+	s := lanes[0].stats
+	if len(lanes) > 1 {
+		s = newStats(s.latencies)
+		for _, w := range lanes {
+			s.merge(w.stats)
+		}
+	}
+	var lag time.Duration
+	end := p.Start
+	var mismatches []fault.Mismatch
+	for _, w := range lanes {
+		lag = max(lag, w.lag)
+		end = later(end, w.clock.Now())
+		mismatches = append(mismatches, w.faults.ResendMismatches()...)
+	}
 	r := &Report{
-		Seed:             w.p.Seed,
+		Seed:             p.Seed,
 		Counts:           s.counts,
 		DeclinedBy:       s.declined,
 		Messages:         s.messages,
-		Latency:          s.latency(),
-		Rate:             Rate{Target: w.p.Rate, MaxLagMS: ms(w.lag)},
+		Latency:          s.latencies.latency(),
+		Rate:             Rate{Target: p.Rate, MaxLagMS: ms(lag)},
 		Seconds:          Seconds{SetUp: t.setUp.Seconds(), Traffic: t.traffic.Seconds(), Total: t.total.Seconds()},
-		VirtualStart:     w.p.Start,
-		VirtualEnd:       w.clock.Now(),
-		Faults:           w.faults.Stats(),
-		ResendMismatches: w.faults.ResendMismatches(),
+		VirtualStart:     p.Start,
+		VirtualEnd:       end,
+		Faults:           mergeFaults(lanes),
+		ResendMismatches: mismatches,
 		AccountsChecked:  rec.AccountsChecked,
 		DriftAccounts:    len(rec.Drift),
 		Drift:            rec.Drift,
 		Violations:       rec.Violations,
+		Workers:          len(lanes),
+		PeakRSSBytes:     peakRSS(),
 	}
 	if d := s.counts.Approved + s.counts.Declined; d > 0 {
 		r.ApprovalRate = float64(s.counts.Approved) / float64(d)

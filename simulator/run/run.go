@@ -20,38 +20,52 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	w, err := build(cfg)
-	if err != nil {
-		return nil, err
+	p := profile(cfg)
+	sh := newShared(cfg, p)
+	n := max(cfg.Workers, 1)
+	lanes := make([]*world, n)
+	for i := range lanes {
+		lp := p
+		if n > 1 {
+			lp = laneProfile(p, i, n)
+		}
+		w, err := build(cfg, lp, sh)
+		if err != nil {
+			return nil, err
+		}
+		defer w.engine.Close()
+		lanes[i] = w
 	}
-	defer w.engine.Close()
 	t0 := cfg.Wall()
-	if err := w.setUp(ctx); err != nil {
-		return nil, fmt.Errorf("set up: %w", err)
+	for _, w := range lanes {
+		if err := w.setUp(ctx); err != nil {
+			return nil, fmt.Errorf("set up: %w", err)
+		}
 	}
 	t1 := cfg.Wall()
-	bar := newProgress(cfg.Progress, w.p, cfg.Wall)
-	if err := w.play(ctx, bar); err != nil {
+	bar := newProgress(cfg.Progress, p, cfg.Wall)
+	tick := &ticker{bar: bar, fn: cfg.Tick}
+	if err := each(ctx, lanes, func(ctx context.Context, w *world) error { return w.play(ctx, tick) }); err != nil {
 		bar.done()
 		return nil, err
 	}
 	t2 := cfg.Wall()
-	if err := w.drain(ctx); err != nil {
+	if err := each(ctx, lanes, func(ctx context.Context, w *world) error { return w.drain(ctx) }); err != nil {
 		bar.done()
 		return nil, fmt.Errorf("drain webhooks: %w", err)
 	}
 	bar.done()
-	hooks := w.webhookTotals() // before the black-box inquiries add their own
-	rec, err := w.oracle.Reconcile(ctx, w.reader())
+	hooks := webhookTotals(lanes) // before the black-box inquiries add their own
+	rec, err := sh.oracle.Reconcile(ctx, lanes[0].reader())
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
-	if w.script != nil {
+	if w := lanes[0]; w.script != nil {
 		if err := w.script.Close(); err != nil {
 			return nil, fmt.Errorf("transcript: %w", err)
 		}
 	}
-	r := w.report(rec, hooks, timings{setUp: t1.Sub(t0), traffic: t2.Sub(t1), total: cfg.Wall().Sub(t0)})
+	r := report(lanes, p, rec, hooks, timings{setUp: t1.Sub(t0), traffic: t2.Sub(t1), total: cfg.Wall().Sub(t0)})
 	if !r.Pass {
 		return r, fmt.Errorf("%w: %s", ErrDrift, r.Summary())
 	}
@@ -81,7 +95,7 @@ type timings struct{ setUp, traffic, total time.Duration }
 
 // play runs flows in virtual-time order until the profile's count or
 // duration is reached and every started flow is done.
-func (w *world) play(ctx context.Context, bar *progress) error {
+func (w *world) play(ctx context.Context, tick *ticker) error {
 	p, wall := w.p, w.cfg.Wall
 	var q queue
 	var planned int64 // steps sent or still queued
@@ -137,7 +151,9 @@ func (w *world) play(ctx context.Context, bar *progress) error {
 				return err
 			}
 		}
-		bar.update(w.stats.counts.Transactions)
+		n := w.stats.counts.Transactions
+		tick.add(n - w.ticked)
+		w.ticked = n
 	}
 }
 

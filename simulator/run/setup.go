@@ -39,6 +39,7 @@ type world struct {
 	// reconciling stops counting: the black-box inquiries are not traffic.
 	reconciling bool
 	lag         time.Duration // the furthest a paced run fell behind its schedule
+	ticked      int64         // messages already passed to the ticker
 }
 
 // transport is the HTTP transport to the gateway: no proxies, enough idle
@@ -52,16 +53,42 @@ func transport() *http.Transport {
 	}
 }
 
-// webhookOptions sends webhooks through the faults.
-func webhookOptions(f *fault.Set) webhook.Options {
-	return webhook.Options{
+// webhookOptions sends webhooks through the faults. A retaining run keeps
+// a short attempt log.
+func webhookOptions(f *fault.Set, retain bool) webhook.Options {
+	o := webhook.Options{
 		Client:    &http.Client{Transport: f.WebhookTransport(transport()), Timeout: 10 * time.Second},
 		Intercept: f.Intercept,
 	}
+	if retain {
+		o.MaxAttemptsKept = 1024
+	}
+	return o
 }
 
-// build creates the engine, the faults, the oracle and the generator.
-func build(cfg Config) (*world, error) {
+// shared is what every lane of a run shares.
+type shared struct {
+	oracle    *oracle.Oracle
+	latencies *sampler
+	retain    time.Duration // the engines' Config.Retain
+}
+
+// newShared builds the oracle and the latency sampler for a run of p. A
+// retaining run bounds the oracle's duplicate window (the engine emits
+// every transaction once, so duplicates come right after their original)
+// and keeps a shorter history per account.
+func newShared(cfg Config, p traffic.Profile) *shared {
+	sh := &shared{latencies: newSampler(p.Seed), retain: cfg.retention(p)}
+	opts := oracle.Options{LaggedWebhooks: true, HistoryLimit: 200}
+	if sh.retain > 0 {
+		opts.DedupeWindow, opts.HistoryLimit = 1<<16, 50
+	}
+	sh.oracle = oracle.New(opts)
+	return sh
+}
+
+// profile is cfg's profile with the run's defaults filled in.
+func profile(cfg Config) traffic.Profile {
 	p := cfg.Profile
 	if p.Seed == 0 {
 		p.Seed = 1
@@ -72,6 +99,11 @@ func build(cfg Config) (*world, error) {
 	if len(cfg.Accounts) > 0 {
 		p.Cardholders.Count = len(cfg.Accounts)
 	}
+	return p
+}
+
+// build creates a lane's engine, faults and generator for profile p.
+func build(cfg Config, p traffic.Profile, sh *shared) (*world, error) {
 	gen, err := traffic.New(p)
 	if err != nil {
 		return nil, err
@@ -87,12 +119,11 @@ func build(cfg Config) (*world, error) {
 			return nil, err
 		}
 	}
-	w := &world{cfg: cfg, p: p, gen: gen, stats: newStats()}
+	w := &world{cfg: cfg, p: p, gen: gen, stats: newStats(sh.latencies), oracle: sh.oracle}
 	w.clock = clock.NewVirtual(p.Start)
 	if w.faults, err = fault.New(p.Faults, p.Seed, w.clock); err != nil {
 		return nil, err
 	}
-	w.oracle = oracle.New(oracle.Options{LaggedWebhooks: true, HistoryLimit: 200})
 	if cfg.Transcript != nil {
 		w.script = transcript.NewWriter(cfg.Transcript)
 	}
@@ -105,8 +136,9 @@ func build(cfg Config) (*world, error) {
 		Clock:      w.clock,
 		Seed:       p.Seed,
 		HTTPClient: &http.Client{Transport: w.jit},
-		Webhooks:   webhookOptions(w.faults),
+		Webhooks:   webhookOptions(w.faults, sh.retain > 0),
 		Observe:    w.observe,
+		Retain:     sh.retain,
 	})
 	return w, nil
 }

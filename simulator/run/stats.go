@@ -1,7 +1,6 @@
 package run
 
 import (
-	"slices"
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
@@ -10,10 +9,10 @@ import (
 )
 
 // stats counts what the network did, step by step. It is fed from the one
-// goroutine that drives the engine.
+// goroutine that drives a lane's engine; lanes share the latency sampler.
 type stats struct {
 	last      *simulator.Outcome // the JIT outcome of the step under way
-	latencies []time.Duration
+	latencies *sampler
 	scenarios map[string]*ScenarioCount
 	messages  map[string]int64
 	declined  map[string]int64
@@ -51,15 +50,45 @@ type ScenarioCount struct {
 	Informative  int64  `json:"informative"`
 }
 
-func newStats() *stats {
-	return &stats{scenarios: map[string]*ScenarioCount{}, messages: map[string]int64{}, declined: map[string]int64{}}
+func newStats(l *sampler) *stats {
+	return &stats{latencies: l, scenarios: map[string]*ScenarioCount{}, messages: map[string]int64{}, declined: map[string]int64{}}
+}
+
+// merge adds o's counts to s (lanes into one report).
+func (s *stats) merge(o *stats) {
+	c := &s.counts
+	c.Transactions += o.counts.Transactions
+	c.Approved += o.counts.Approved
+	c.Declined += o.counts.Declined
+	c.StandIn += o.counts.StandIn
+	c.Informative += o.counts.Informative
+	c.Skipped += o.counts.Skipped
+	c.Flows += o.counts.Flows
+	for k, v := range o.messages {
+		s.messages[k] += v
+	}
+	for k, v := range o.declined {
+		s.declined[k] += v
+	}
+	for k, v := range o.scenarios {
+		sc := s.scenarios[k]
+		if sc == nil {
+			sc = &ScenarioCount{Scenario: k}
+			s.scenarios[k] = sc
+		}
+		sc.Flows += v.Flows
+		sc.Transactions += v.Transactions
+		sc.Approved += v.Approved
+		sc.Declined += v.Declined
+		sc.Informative += v.Informative
+	}
 }
 
 // observe keeps the JIT outcome of the step under way and its latency.
 func (s *stats) observe(o simulator.Observation) {
 	if o.Outcome != nil {
 		s.last = o.Outcome
-		s.latencies = append(s.latencies, o.Outcome.Latency)
+		s.latencies.add(o.Outcome.Latency)
 	}
 }
 
@@ -135,19 +164,6 @@ type Latency struct {
 	P50   float64 `json:"p50_ms"`
 	P99   float64 `json:"p99_ms"`
 	Max   float64 `json:"max_ms"`
-}
-
-func (s *stats) latency() Latency {
-	d := slices.Clone(s.latencies)
-	if len(d) == 0 {
-		return Latency{}
-	}
-	slices.Sort(d)
-	q := func(p float64) float64 {
-		i := int(p*float64(len(d))+0.5) - 1
-		return ms(d[min(max(i, 0), len(d)-1)])
-	}
-	return Latency{Calls: int64(len(d)), P50: q(0.50), P99: q(0.99), Max: ms(d[len(d)-1])}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

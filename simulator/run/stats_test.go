@@ -32,7 +32,7 @@ func TestDeclineReason(t *testing.T) {
 }
 
 func TestStatsCountStepsAndLatency(t *testing.T) {
-	s := newStats()
+	s := newStats(newSampler(1))
 	f := &traffic.Flow{Scenario: traffic.ScenarioGrocery, Steps: []traffic.Step{{Op: traffic.OpAuthorize}, {Op: traffic.OpClear}}}
 	for i := 1; i <= 100; i++ {
 		s.begin()
@@ -57,7 +57,7 @@ func TestStatsCountStepsAndLatency(t *testing.T) {
 	if sc := s.scenarios[traffic.ScenarioGrocery]; sc.Flows != 100 || sc.Transactions != 200 || sc.Approved != 100 {
 		t.Fatalf("grocery %+v", sc)
 	}
-	l := s.latency()
+	l := s.latencies.latency()
 	if l.Calls != 101 || l.P50 != 50 || l.P99 != 99 || l.Max != 100 {
 		t.Fatalf("latency %+v", l)
 	}

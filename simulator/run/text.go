@@ -29,8 +29,12 @@ func (r *Report) WriteText(out io.Writer) error {
 	if r.Rate.Target > 0 {
 		target = fmt.Sprintf("target %.0f/s", r.Rate.Target)
 	}
-	fmt.Fprintf(w, "jitsim: %d transactions in %.1fs (%.0f/s, %s), %d flows, seed %d\n",
-		r.Transactions, r.Seconds.Traffic, r.Rate.Achieved, target, r.Flows, r.Seed)
+	lanes := ""
+	if r.Workers > 1 {
+		lanes = fmt.Sprintf(" in %d lanes", r.Workers)
+	}
+	fmt.Fprintf(w, "jitsim: %d transactions in %.1fs (%.0f/s, %s), %d flows, seed %d%s\n",
+		r.Transactions, r.Seconds.Traffic, r.Rate.Achieved, target, r.Flows, r.Seed, lanes)
 	if r.Rate.MaxLagMS > 0 {
 		fmt.Fprintf(w, "        fell up to %.0f ms behind the schedule: the gateway was slower than the target rate\n", r.Rate.MaxLagMS)
 	}
@@ -50,6 +54,9 @@ func (r *Report) WriteText(out io.Writer) error {
 	}
 	fmt.Fprintf(w, "latency    p50 %.2f ms · p99 %.2f ms · max %.2f ms (%d gateway calls, real time)\n\n",
 		r.Latency.P50, r.Latency.P99, r.Latency.Max, r.Latency.Calls)
+	if r.PeakRSSBytes > 0 {
+		fmt.Fprintf(w, "memory     peak RSS %.0f MiB (the whole process)\n", float64(r.PeakRSSBytes)/(1<<20))
+	}
 
 	if len(r.Faults) > 0 {
 		fmt.Fprintf(w, "%-20s %10s %9s %17s\n", "fault", "configured", "observed", "injected")
