@@ -34,7 +34,7 @@ func Merge(files []io.Reader, o MergeOptions) (*Report, error) {
 	}
 	var p *plot.Plot
 	if o.Plot != nil {
-		p = plot.New(plot.Title("jitsim load (merged)"), plot.Label(outcomeLabel))
+		p = plot.New(plot.Title("jitsim load (merged)"), plot.Label(outcomeLabel), plot.Downsample(plotPoints))
 	}
 	c := NewCollector(o.Timeout)
 	timeout := o.Timeout

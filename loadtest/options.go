@@ -67,6 +67,7 @@ const (
 	defaultAccounts    = 100
 	defaultPoolSize    = 4096
 	maxBody            = 4096 // a JIT answer is a few hundred bytes
+	plotPoints         = 4000 // per series, as vegeta plot's default (LTTB keeps the peaks)
 )
 
 func (o *Options) defaults() error {

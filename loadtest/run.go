@@ -120,7 +120,7 @@ func (r *runner) setup(ctx context.Context) error {
 		r.enc = vegeta.NewEncoder(o.Output)
 	}
 	if o.Plot != nil {
-		r.plot = plot.New(plot.Title("jitsim load: "+o.GatewayURL), plot.Label(outcomeLabel))
+		r.plot = plot.New(plot.Title("jitsim load: "+o.GatewayURL), plot.Label(outcomeLabel), plot.Downsample(plotPoints))
 	}
 	if o.AdapterURL != "" {
 		r.fund = newFunder(o, p)
