@@ -33,6 +33,7 @@ type trafficOptions struct {
 	duration                        time.Duration
 	rate                            float64
 	seed                            uint64
+	workers, cardholders            int
 }
 
 func (o *trafficOptions) register(fs *flag.FlagSet) {
@@ -43,6 +44,8 @@ func (o *trafficOptions) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of every random choice (default: the profile's)")
 	fs.StringVar(&o.transcript, "transcript", "", "write every message and answer as JSON Lines to FILE (byte-identical for a seed)")
 	fs.StringVar(&o.reportJSON, "report-json", "", "write the report as JSON to FILE")
+	fs.IntVar(&o.cardholders, "cardholders", 0, "how many cardholders, one card and account each (default: the profile's)")
+	fs.IntVar(&o.workers, "workers", 1, "play the traffic in N concurrent lanes, each with its own cardholders, seed and faults (faster; each lane replays the same, the whole run is not byte-identical, so no --transcript)")
 }
 
 // load reads the profile and applies the flags set on the command line.
@@ -75,6 +78,9 @@ func (o *trafficOptions) load(fs *flag.FlagSet) (traffic.Profile, error) {
 	if set["seed"] {
 		p.Seed = o.seed
 	}
+	if set["cardholders"] {
+		p.Cardholders.Count = o.cardholders
+	}
 	if err := p.Validate(); err != nil {
 		return p, &usageError{err.Error()}
 	}
@@ -93,6 +99,7 @@ func (o *trafficOptions) execute(ctx context.Context, cfg simrun.Config, stdout,
 		cfg.Transcript = f
 	}
 	cfg.Progress = terminal(stderr)
+	cfg.Workers = o.workers
 	rep, err := simrun.Run(ctx, cfg)
 	if rep == nil {
 		return err

@@ -81,7 +81,7 @@ func newShared(cfg Config, p traffic.Profile) *shared {
 	sh := &shared{latencies: newSampler(p.Seed), retain: cfg.retention(p)}
 	opts := oracle.Options{LaggedWebhooks: true, HistoryLimit: 200}
 	if sh.retain > 0 {
-		opts.DedupeWindow, opts.HistoryLimit = 1<<16, 50
+		opts.DedupeWindow, opts.HistoryLimit = 1<<16, 20
 	}
 	sh.oracle = oracle.New(opts)
 	return sh
