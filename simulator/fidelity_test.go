@@ -59,6 +59,9 @@ func TestMessagesMatchTheSpec(t *testing.T) {
 	must(e.BalanceInquiry(ctx, AuthRequest{CardToken: card}))
 	must(e.VerifyAccount(ctx, AuthRequest{CardToken: card}))
 	must(e.PINDebit(ctx, AuthRequest{CardToken: card, Amount: jit.MustAmount("40.00"), CardPresent: true}))
+	if atm := must(e.PINDebit(ctx, AuthRequest{CardToken: card, Amount: jit.MustAmount("60.00"), CardPresent: true, Merchant: Merchant{MCC: MCCATM, Name: "ATM"}})); atm.Type != jit.TypePindebitATMWithdrawal || atm.JITFundingOf().Method != jit.MethodAuthPlusCapture {
+		t.Fatalf("ATM withdrawal: type %s method %s", atm.Type, atm.JITFundingOf().Method)
+	}
 	declineNext = true
 	must(e.Authorize(ctx, AuthRequest{CardToken: card, Amount: jit.MustAmount("10000.00")}))
 
@@ -68,15 +71,15 @@ func TestMessagesMatchTheSpec(t *testing.T) {
 			t.Errorf("%s: %d issues, first %s: %s\n%s", what, len(issues), issues[0].Path, issues[0].Problem, doc)
 		}
 	}
-	if len(gw.bodies) != 9 {
-		t.Fatalf("gateway received %d JIT requests, want 9", len(gw.bodies))
+	if len(gw.bodies) != 10 {
+		t.Fatalf("gateway received %d JIT requests, want 10", len(gw.bodies))
 	}
 	for i, b := range gw.bodies {
 		check(fmt.Sprintf("JIT request %d", i), b)
 	}
 	txns := e.Transactions("", "")
-	if len(txns) != 24 {
-		t.Fatalf("%d transactions, want 24", len(txns))
+	if len(txns) != 25 {
+		t.Fatalf("%d transactions, want 25", len(txns))
 	}
 	types := map[string]bool{}
 	for _, tx := range txns {

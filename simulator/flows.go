@@ -19,6 +19,9 @@ type AuthRequest struct {
 	// Preauth marks a pre-authorization (fuel pumps, hotels).
 	Preauth     bool
 	CardPresent bool
+	// ATM marks a PIN debit as an ATM cash withdrawal (as does merchant
+	// category 6011).
+	ATM bool
 }
 
 // chain is one authorization and everything that follows it.
@@ -109,9 +112,20 @@ func (e *Engine) BalanceInquiry(ctx context.Context, r AuthRequest) (*jit.Transa
 
 // PINDebit runs a single-message PIN debit (or ATM withdrawal): funds move
 // at once on approval.
+//
+// At an ATM (AuthRequest.ATM, or merchant category 6011) the type is
+// pindebit.atm.withdrawal; the JIT method is pgfs.auth_plus_capture either
+// way (protocol.md §2).
 func (e *Engine) PINDebit(ctx context.Context, r AuthRequest) (*jit.Transaction, error) {
-	return e.authorize(ctx, r, jit.TypePindebit, jit.MethodAuthPlusCapture, jit.StateCompletion)
+	typ := jit.TypePindebit
+	if r.ATM || r.Merchant.MCC == MCCATM {
+		typ = jit.TypePindebitATMWithdrawal
+	}
+	return e.authorize(ctx, r, typ, jit.MethodAuthPlusCapture, jit.StateCompletion)
 }
+
+// MCCATM is the merchant category of automated cash disbursements.
+const MCCATM = "6011"
 
 func (e *Engine) authorize(ctx context.Context, r AuthRequest, typ, method, approvedState string) (*jit.Transaction, error) {
 	cur := firstNonEmpty(r.Currency, jit.DefaultCurrency)

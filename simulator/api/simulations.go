@@ -158,7 +158,7 @@ func (h *handler) registerSimulations() {
 	h.handle("POST", "/simulate/clearing", h.legacy(h.legacyClearing))
 	h.handle("POST", "/simulate/reversal", h.legacy(h.legacyReversal))
 	h.handle("POST", "/simulate/financial", h.legacy(h.legacyFinancial))
-	h.handle("POST", "/simulate/financial/withdrawal", h.legacy(h.legacyFinancial))
+	h.handle("POST", "/simulate/financial/withdrawal", h.legacy(h.legacyWithdrawal))
 	h.handle("POST", "/simulate/financial/balanceinquiry", h.legacy(h.legacyBalanceInquiry))
 	for _, p := range []string{"/simulate/financial/advice", "/simulate/financial/originalcredit", "/simulate/directdeposits"} {
 		h.handle("POST", p, func(w http.ResponseWriter, r *http.Request, _ params) {
@@ -315,7 +315,7 @@ func (h *handler) event(name string) (simFunc, error) {
 				return nil, err
 			}
 			a := s.auth()
-			a.CardPresent = true
+			a.CardPresent, a.ATM = true, name == "pindebit.atm.withdrawal"
 			return e.PINDebit(ctx, a)
 		}, nil
 	case "pindebit.reversal":
@@ -513,14 +513,24 @@ func (h *handler) legacyReversal(ctx context.Context, s *simRequest) (*jit.Trans
 	return h.e.Reverse(ctx, s.OriginalTransactionToken, *s.Amount)
 }
 
-// legacyFinancial is /simulate/financial (financial_request_model) and
-// /simulate/financial/withdrawal: a single-message PIN debit.
+// legacyFinancial is /simulate/financial (financial_request_model): a
+// single-message PIN debit.
 func (h *handler) legacyFinancial(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
 	if err := needs("card_token", s.CardToken, "amount", s.Amount, "mid", s.mid()); err != nil {
 		return nil, err
 	}
 	a := s.auth()
 	a.CardPresent = true
+	return h.e.PINDebit(ctx, a)
+}
+
+// legacyWithdrawal is /simulate/financial/withdrawal: an ATM withdrawal.
+func (h *handler) legacyWithdrawal(ctx context.Context, s *simRequest) (*jit.Transaction, error) {
+	if err := needs("card_token", s.CardToken, "amount", s.Amount, "mid", s.mid()); err != nil {
+		return nil, err
+	}
+	a := s.auth()
+	a.CardPresent, a.ATM = true, true
 	return h.e.PINDebit(ctx, a)
 }
 
@@ -558,6 +568,8 @@ func rawISO8583(t *jit.Transaction) map[string]any {
 		mti, pc = "0220", "200000"
 	case t.Type == jit.TypePindebit:
 		mti = "0200"
+	case t.Type == jit.TypePindebitATMWithdrawal:
+		mti, pc = "0200", "010000" // processing code 01: cash withdrawal
 	case t.Type == jit.TypeBalanceinquiry:
 		pc = "310000"
 	}

@@ -117,7 +117,7 @@ func TestEveryScenarioSendsItsMessages(t *testing.T) {
 		{ScenarioUnlinkedRefund, []string{jit.TypeRefund}, []string{auth}},
 		{ScenarioBalanceInquiry, []string{jit.TypeBalanceinquiry}, []string{auth}},
 		{ScenarioPINDebit, []string{jit.TypePindebit}, []string{auth}},
-		{ScenarioATM, []string{jit.TypePindebit}, []string{auth}},
+		{ScenarioATM, []string{jit.TypePindebitATMWithdrawal}, []string{auth}},
 		{ScenarioForcePost, []string{clr}, []string{auth}},
 		{ScenarioInsufficientFunds, []string{auth}, []string{jit.TypeAuthorizationReversalIssuerexpiration}},
 		{ScenarioExpiry, []string{auth, jit.TypeAuthorizationReversalIssuerexpiration}, []string{clr}},
