@@ -171,13 +171,15 @@ func TestLateApprovalsAreNotDrift(t *testing.T) {
 		})
 	})
 	o := g.options(Constant(100, time.Second))
-	o.Reconcile, o.Mix, o.Timeout = true, Mix{Authorization: 1}, 200*time.Millisecond
+	o.Reconcile, o.Mix, o.Timeout = true, Mix{Authorization: 1}, 500*time.Millisecond
 	rep, err := Run(bg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rep.Reconcile
-	if r == nil || !r.OK || r.LateHolds != 10 || rep.DeclineReasons[KindTimeout] != 10 {
+	// The 10 held answers time out and were booked; on a loaded machine an
+	// ordinary answer may time out too (booked or not): never drift.
+	r, timeouts := rep.Reconcile, int(rep.DeclineReasons[KindTimeout])
+	if r == nil || !r.OK || r.LateHolds < 10 || r.LateHolds > timeouts || r.Uncertain != timeouts {
 		t.Fatalf("reconcile %+v, reasons %v", r, rep.DeclineReasons)
 	}
 }
