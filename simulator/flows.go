@@ -201,7 +201,7 @@ func (e *Engine) emit(t *jit.Transaction) {
 func (e *Engine) chainOf(preceding string) (*chain, error) {
 	c, ok := e.chains[preceding]
 	if !ok {
-		if _, known := e.txns.get(preceding); known {
+		if e.known(preceding) {
 			return nil, jit.Errorf(jit.EINVALID, "transaction %s is not an approved authorization", preceding)
 		}
 		return nil, jit.Errorf(jit.ENOTFOUND, "transaction %s not found", preceding)

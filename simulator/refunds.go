@@ -160,7 +160,7 @@ func (e *Engine) openRefund(tok string) (*refundChain, error) {
 	case ok:
 		return c, nil
 	}
-	if _, known := e.txns.get(tok); known {
+	if e.known(tok) {
 		return nil, jit.Errorf(jit.EINVALID, "transaction %s is not a refund authorization", tok)
 	}
 	return nil, jit.Errorf(jit.ENOTFOUND, "transaction %s not found", tok)
@@ -184,7 +184,7 @@ func (e *Engine) refundOf(r RefundRequest) (*party, string, *jit.CardAcceptor, i
 	cur := firstNonEmpty(r.Currency, jit.DefaultCurrency)
 	merchant := cardAcceptor(r.Merchant)
 	if r.Preceding != "" {
-		prev, ok := e.txns.get(r.Preceding)
+		prev, ok := e.prior(r.Preceding)
 		if !ok {
 			return nil, "", nil, 0, jit.Errorf(jit.ENOTFOUND, "transaction %s not found", r.Preceding)
 		}

@@ -75,10 +75,10 @@ func TestRetainForgetsFinalTransactionsOnly(t *testing.T) {
 			}
 			want := 8
 			if tt.forgotten {
-				want = 5 // the open authorization, its clearing, the three inquiries
+				want = 1 // the clearing just stored; the authorization it closed is slimmed
 			}
-			if got := e.Retained(); got != want {
-				t.Fatalf("retained %d transactions, want %d", got, want)
+			if got, _ := e.Retained(); got != want {
+				t.Fatalf("retained %d transactions in full, want %d", got, want)
 			}
 			if got := len(e.Transactions("", card)); got != want {
 				t.Fatalf("Transactions lists %d, want %d", got, want)
@@ -103,13 +103,59 @@ func TestRetainStaysFlat(t *testing.T) {
 			}
 			clk.Advance(time.Minute)
 		}
-		return e.Retained()
+		full, slim := e.Retained()
+		if full > 4 {
+			t.Fatalf("%d transactions held in full, want the last few", full)
+		}
+		return slim
 	}
 	first, later := held(500), held(1500)
-	// An hour at two transactions a minute is 120; a few more wait for
-	// the next message to look at them.
-	if first > 200 || later > 200 {
-		t.Fatalf("retained %d after 1000 transactions and %d after 4000, want both about 120", first, later)
+	// An hour at two transactions a minute is 120 slimmed ones.
+	if first > 130 || later > 130 {
+		t.Fatalf("%d slimmed transactions remembered after 1000 transactions and %d after 4000, want both about 120", first, later)
+	}
+}
+
+// TestRetainRefundsASlimmedClearing: a refund names its clearing after the
+// clearing was slimmed (within Retain), and not after it was forgotten.
+func TestRetainRefundsASlimmedClearing(t *testing.T) {
+	e, clk, card := retaining(t, 10*24*time.Hour)
+	amt := jit.MustAmount("25.00")
+	a, err := e.Authorize(ctx, AuthRequest{CardToken: card, Amount: amt, Merchant: Merchant{MCC: "5411", Name: "Shop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.Clear(ctx, ClearRequest{Preceding: a.Token, Amount: amt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // the clearing is slimmed
+		clk.Advance(time.Hour)
+		if _, err := e.BalanceInquiry(ctx, AuthRequest{CardToken: card}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Transaction(c.Token); jit.ErrorCode(err) != jit.ENOTFOUND {
+		t.Fatalf("slimmed clearing reads back: %v", err)
+	}
+	r, err := e.Refund(ctx, RefundRequest{Preceding: c.Token, Amount: jit.MustAmount("5.00")})
+	if err != nil {
+		t.Fatalf("refund of a slimmed clearing: %v", err)
+	}
+	if r.CardToken != card || r.CardAcceptor == nil || r.CardAcceptor.Name != "Shop" || r.CurrencyCode != "USD" {
+		t.Fatalf("refund %s card %s merchant %+v currency %s", r.Token, r.CardToken, r.CardAcceptor, r.CurrencyCode)
+	}
+	if _, err := e.Incremental(ctx, a.Token, amt); jit.ErrorCode(err) != jit.EINVALID {
+		t.Fatalf("incremental on a slimmed authorization: %v, want EINVALID", err)
+	}
+	for range 12 { // past Retain, the clearing is forgotten
+		clk.Advance(24 * time.Hour)
+		if _, err := e.BalanceInquiry(ctx, AuthRequest{CardToken: card}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Refund(ctx, RefundRequest{Preceding: c.Token, Amount: jit.MustAmount("5.00")}); jit.ErrorCode(err) != jit.ENOTFOUND {
+		t.Fatalf("refund of a forgotten clearing: %v, want ENOTFOUND", err)
 	}
 }
 

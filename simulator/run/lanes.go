@@ -13,7 +13,9 @@ import (
 // the gateway's latency, not its throughput. Lanes multiply the messages in
 // flight without sharing anything but the gateway and the oracle: lane i
 // plays its own profile — the run's, with a seed derived from the run's
-// seed and i, its share of the cardholders, transactions and rate — on its
+// seed and i, its share of the cardholders, transactions and rate, and
+// flows n times further apart on its virtual clock, so that the lanes
+// together put as many flows in a virtual day as one lane would — on its
 // own engine and virtual clock, with its own faults and webhook
 // dispatcher, from its own goroutine. Tokens come from each lane's seeded
 // generator, so lanes never share an account or a transaction, and the
@@ -30,6 +32,7 @@ func laneProfile(p traffic.Profile, i, n int) traffic.Profile {
 		q.Transactions = share(p.Transactions, i, n)
 	}
 	q.Rate = p.Rate / float64(n)
+	q.Interval = p.Interval * traffic.Duration(n)
 	return q
 }
 

@@ -22,6 +22,9 @@ func TestLaneProfilesSplitTheRun(t *testing.T) {
 			holders += int64(q.Cardholders.Count)
 			rate += q.Rate
 			seeds[q.Seed] = true
+			if q.Interval != p.Interval*traffic.Duration(n) {
+				t.Fatalf("%d lanes: interval %s, want %d × %s", n, time.Duration(q.Interval), n, time.Duration(p.Interval))
+			}
 			if err := q.Validate(); err != nil {
 				t.Fatalf("%d lanes, lane %d: %v", n, i, err)
 			}
