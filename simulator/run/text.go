@@ -52,11 +52,12 @@ func (r *Report) WriteText(out io.Writer) error {
 	if len(r.DeclinedBy) > 0 {
 		fmt.Fprintf(w, "declined   %s\n", declines(r.DeclinedBy))
 	}
-	fmt.Fprintf(w, "latency    p50 %.2f ms · p99 %.2f ms · max %.2f ms (%d gateway calls, real time)\n\n",
+	fmt.Fprintf(w, "latency    p50 %.2f ms · p99 %.2f ms · max %.2f ms (%d gateway calls, real time)\n",
 		r.Latency.P50, r.Latency.P99, r.Latency.Max, r.Latency.Calls)
 	if r.PeakRSSBytes > 0 {
 		fmt.Fprintf(w, "memory     peak RSS %.0f MiB (the whole process)\n", float64(r.PeakRSSBytes)/(1<<20))
 	}
+	fmt.Fprintln(w)
 
 	if len(r.Faults) > 0 {
 		fmt.Fprintf(w, "%-20s %10s %9s %17s\n", "fault", "configured", "observed", "injected")

@@ -137,3 +137,34 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTextLanesAndMemory: the lanes and the peak RSS show when known.
+func TestWriteTextLanesAndMemory(t *testing.T) {
+	tests := []struct {
+		workers int
+		rss     int64
+		want    []string
+		absent  []string
+	}{
+		{1, 0, nil, []string{"lanes", "peak RSS"}},
+		{4, 300 << 20, []string{"seed 1 in 4 lanes\n", "memory     peak RSS 300 MiB (the whole process)\n\n"}, nil},
+	}
+	for _, tt := range tests {
+		r := sampleReport(true)
+		r.Workers, r.PeakRSSBytes = tt.workers, tt.rss
+		var b bytes.Buffer
+		if err := r.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range tt.want {
+			if !strings.Contains(b.String(), s) {
+				t.Errorf("workers %d: no %q in\n%s", tt.workers, s, b.String())
+			}
+		}
+		for _, s := range tt.absent {
+			if strings.Contains(b.String(), s) {
+				t.Errorf("workers %d: %q in\n%s", tt.workers, s, b.String())
+			}
+		}
+	}
+}
