@@ -91,7 +91,7 @@ func (r *runner) findMax(ctx context.Context, rep *Report) error {
 			}
 		}
 		p := Constant(rate, f.Step)
-		s, err := r.attack(ctx, p, fmt.Sprintf("%s-%.0f", r.o.Name, rate))
+		s, err := r.attack(ctx, p, fmt.Sprintf("%s-%.0f", r.o.Name, rate), false)
 		if err != nil {
 			return err
 		}

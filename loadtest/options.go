@@ -56,6 +56,12 @@ type Options struct {
 	// FindMax, when set, searches for the highest rate that meets the SLA
 	// instead of running Pacer.
 	FindMax *FindMax
+	// Warmup, when positive, first runs the first rate (the pacer's rate at
+	// 0, or FindMax.Start) for this long, then pauses a second: fresh
+	// connections, an empty journal and a cold heap do not count. Its
+	// results are not reported, written or plotted; its holds are
+	// reconciled.
+	Warmup time.Duration
 	// Start is the virtual time of the first generated message (default
 	// now, to the second).
 	Start time.Time
@@ -88,7 +94,7 @@ func (o *Options) defaults() error {
 	if o.Reconcile && o.AdapterURL == "" {
 		return jit.Errorf(jit.EINVALID, "reconcile needs the adapter URL")
 	}
-	if o.Connections < 0 || o.Timeout < 0 || o.Accounts < 0 || o.PoolSize < 0 {
+	if o.Connections < 0 || o.Timeout < 0 || o.Warmup < 0 || o.Accounts < 0 || o.PoolSize < 0 {
 		return jit.Errorf(jit.EINVALID, "connections, timeout, accounts and pool size must not be negative")
 	}
 	if o.Connections == 0 {

@@ -26,6 +26,7 @@ type Report struct {
 	DurationS   float64 `json:"duration_s"`
 	Pool        int     `json:"pool,omitempty"`        // distinct bodies generated
 	Cardholders int     `json:"cardholders,omitempty"` // accounts spent from
+	Warmup      string  `json:"warmup,omitempty"`      // the unreported warm-up run, if any
 	*Summary
 	// GeneratorBound is true when the achieved rate fell below 95% of the
 	// target: the load generator, not the gateway, limited the run.
@@ -88,11 +89,17 @@ func (rep *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "WARNING: %s\n", warn)
 	}
 	if rep.FindMax != nil {
+		if rep.Warmup != "" {
+			fmt.Fprintf(&b, "Warm-up %s, not counted.\n", rep.Warmup)
+		}
 		writeFindMax(&b, rep.FindMax)
 	}
 	if s := rep.Summary; s != nil {
 		if rep.Pacer != "" {
 			fmt.Fprintf(&b, "Pacer\t%s (target %.1f req/s, %d scheduled)\n", rep.Pacer, rep.TargetRate, rep.Planned)
+		}
+		if rep.Warmup != "" && rep.FindMax == nil {
+			fmt.Fprintf(&b, "Warm-up\t%s, not counted\n", rep.Warmup)
 		}
 		tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
 		fmt.Fprintf(tw, "Requests\t[total, rate, throughput]\t%d, %.2f req/s (%.1f%% of target), %.2f req/s\n", s.Requests, s.Rate, rep.AchievedPct, s.Throughput)

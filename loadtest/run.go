@@ -52,12 +52,31 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	rep := &Report{GatewayURL: o.GatewayURL, Name: o.Name, Seed: o.Seed, Mix: o.Mix.String(), Connections: o.Connections,
 		HTTP2: o.HTTP2, TimeoutMS: ms(o.Timeout), Pool: len(r.src.p.t), Cardholders: len(r.src.p.cardholders)}
+	if o.Warmup > 0 {
+		var first float64
+		if o.FindMax != nil {
+			first = o.FindMax.Start
+		} else {
+			first = o.Pacer.Rate(0)
+		}
+		if first > 0 {
+			if _, err := r.attack(ctx, Constant(first, o.Warmup), o.Name+"-warmup", true); err != nil {
+				return nil, err
+			}
+			rep.Warmup = fmt.Sprintf("%s/s for %s", fmtRate(first), o.Warmup)
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Second):
+			}
+		}
+	}
 	if o.FindMax != nil {
 		if err := r.findMax(ctx, rep); err != nil {
 			return nil, err
 		}
 	} else {
-		s, err := r.attack(ctx, o.Pacer, o.Name)
+		s, err := r.attack(ctx, o.Pacer, o.Name, false)
 		if err != nil {
 			return nil, err
 		}
@@ -178,8 +197,9 @@ func (p *beganPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bo
 	return p.Pacer.Pace(elapsed, hits)
 }
 
-// attack runs one pacer with a new attacker (they are single-use).
-func (r *runner) attack(ctx context.Context, pacer Pacer, name string) (*Summary, error) {
+// attack runs one pacer with a new attacker (they are single-use). A
+// warm-up attack is neither written nor plotted.
+func (r *runner) attack(ctx context.Context, pacer Pacer, name string, warmup bool) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -215,13 +235,13 @@ func (r *runner) attack(ctx context.Context, pacer Pacer, name string) (*Summary
 		annotate(res, r.src.meta(r.src.base+res.Seq), sched, r.o.Timeout)
 		label, corrected := coll.add(res)
 		res.Headers[HeaderOutcome] = []string{label}
-		if r.enc != nil {
+		if r.enc != nil && !warmup {
 			if werr = r.enc.Encode(res); werr != nil {
 				atk.Stop()
 				continue
 			}
 		}
-		if r.plot != nil {
+		if r.plot != nil && !warmup {
 			r.plot.Add(res)
 			c := *res
 			c.Attack, c.Latency = name+" corrected", corrected

@@ -85,3 +85,34 @@ func TestRunAgainstReferenceGateway(t *testing.T) {
 		t.Fatalf("plot is not an HTML plot with the corrected series")
 	}
 }
+
+// TestWarmupNotReported: the warm-up's requests reach the gateway but not
+// the report or the results file; its holds are still reconciled.
+func TestWarmupNotReported(t *testing.T) {
+	g := startGateway(t, nil)
+	var out bytes.Buffer
+	o := g.options(Constant(100, 500*time.Millisecond))
+	o.Warmup, o.Reconcile, o.Output = 500*time.Millisecond, true, &out
+	rep, err := Run(bg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 50 || rep.Warmup != "100/s for 500ms" || !rep.Reconcile.OK || rep.Reconcile.ApprovedHolds < 60 {
+		t.Fatalf("requests %d warmup %q reconcile %+v", rep.Requests, rep.Warmup, rep.Reconcile)
+	}
+	dec := vegeta.NewDecoder(&out)
+	n := 0
+	for {
+		var r vegeta.Result
+		if err := dec.Decode(&r); err != nil {
+			break
+		}
+		if strings.HasSuffix(r.Attack, "warmup") {
+			t.Fatal("warm-up result written")
+		}
+		n++
+	}
+	if n != 50 {
+		t.Fatalf("%d results written, want 50", n)
+	}
+}

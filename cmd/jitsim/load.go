@@ -28,6 +28,7 @@ type loadOptions struct {
 	gatewayURL, adapterURL, auth string
 	rate                         float64
 	duration, timeout, pause     time.Duration
+	warmup                       time.Duration
 	pacer, sla, accounts, mix    string
 	connections, cardholders     int
 	pool                         int
@@ -59,6 +60,7 @@ func loadFlags(w io.Writer, o *loadOptions) *flag.FlagSet {
 	fs.BoolVar(&o.findMax, "find-max", false, "search for the highest constant rate that meets the SLA (doubling from --rate, then bisecting)")
 	fs.Float64Var(&o.maxRate, "max-rate", 100000, "with --find-max: the highest rate tried")
 	fs.DurationVar(&o.pause, "pause", 2*time.Second, "with --find-max: pause between steps, for the gateway to drain")
+	fs.DurationVar(&o.warmup, "warmup", 0, "first run the first rate this long, unreported (cold connections, journal and heap); with --find-max the default is the step length, at most 5s")
 	fs.StringVar(&o.output, "output", "", "write vegeta's results (gob) to FILE, for `vegeta report`, `vegeta plot` and `jitsim load merge`")
 	fs.StringVar(&o.plot, "plot", "", "write an HTML latency plot (vegeta's and corrected) to FILE")
 	fs.StringVar(&o.reportJSON, "report-json", "", "write the JSON report to FILE")
@@ -134,6 +136,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &usageError{"--mix: " + err.Error()}
 	}
 	lo.Mix = mix
+	lo.Warmup = o.warmup
+	if o.warmup < 0 {
+		return &usageError{"--warmup must not be negative"}
+	}
+	warmupSet := false
+	fs.Visit(func(f *flag.Flag) { warmupSet = warmupSet || f.Name == "warmup" })
+	if o.findMax && !warmupSet {
+		lo.Warmup = min(o.duration, 5*time.Second)
+	}
 	if o.findMax {
 		if o.pacer != "constant" {
 			return &usageError{"--find-max paces its own constant steps: drop --pacer"}
