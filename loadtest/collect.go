@@ -55,10 +55,13 @@ type MethodStats struct {
 	Declined uint64 `json:"declined"`
 }
 
-// hold is an amount the gateway holds (or may hold) for a user.
+// hold is an amount the gateway holds (or may hold) for a user: a new
+// hold keyed by token, or (incremental) an increase of the hold of the
+// authorization it refers to.
 type hold struct {
 	user, token string
 	amount      int64
+	incremental bool
 }
 
 // Collector turns a stream of vegeta Results into a Summary without keeping
@@ -118,7 +121,7 @@ func (c *Collector) add(r *vegeta.Result) (string, time.Duration) {
 		c.methods[method] = ms
 	}
 	ms.Requests++
-	h := hold{user: header(r, HeaderUser), token: header(r, HeaderToken), amount: headerInt(r, HeaderAmount)}
+	h := hold{user: header(r, HeaderUser), token: header(r, HeaderToken), amount: headerInt(r, HeaderAmount), incremental: method == MethodIncremental}
 
 	kind, reason := "", ""
 	var echo jit.JITResponse

@@ -184,6 +184,37 @@ func TestLateApprovalsAreNotDrift(t *testing.T) {
 	}
 }
 
+// TestLateIncrementalsAreNotDrift: incrementals the gateway books after
+// the timeout raise their authorization's hold, which no token finds; the
+// reconciliation allows for them and still finds no drift.
+func TestLateIncrementalsAreNotDrift(t *testing.T) {
+	var lateIncr atomic.Int64
+	g := startGateway(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if r.URL.Path == "/jit" && bytes.Contains(body, []byte(MethodIncremental)) {
+				lateIncr.Add(1)
+				h.ServeHTTP(&bufferedWriter{header: http.Header{}}, r.WithContext(bg))
+				<-r.Context().Done()
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	o := g.options(Constant(200, time.Second))
+	o.Reconcile, o.Timeout = true, 500*time.Millisecond
+	o.Mix = Mix{Authorization: 50, Incremental: 50}
+	rep, err := Run(bg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Reconcile
+	if lateIncr.Load() == 0 || r == nil || !r.OK || r.Unverifiable == 0 {
+		t.Fatalf("late incrementals %d, reconcile %+v", lateIncr.Load(), r)
+	}
+}
+
 type bufferedWriter struct {
 	header http.Header
 	buf    bytes.Buffer

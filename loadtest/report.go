@@ -131,9 +131,16 @@ func (rep *Report) WriteText(w io.Writer) error {
 		if r.LateHolds > 0 {
 			fmt.Fprintf(&b, "and %d holds placed after the timeout (%s; a timed_out webhook would release them)", r.LateHolds, cents(r.LateAmount))
 		}
+		if r.Unverifiable > 0 {
+			fmt.Fprintf(&b, "; up to %s more may be held for requests without an answer", cents(r.Unverifiable))
+		}
 		b.WriteString("\n")
 		for _, d := range r.Drift {
-			fmt.Fprintf(&b, "  DRIFT %s: ledger %s want %s, pending %s want %s, available %s\n", d.User, cents(d.GotLedger), cents(d.WantLedger), cents(d.GotPending), cents(d.WantPending), cents(d.GotAvailable))
+			want := cents(d.WantPending)
+			if d.MaxPending != d.WantPending {
+				want += " to " + cents(d.MaxPending)
+			}
+			fmt.Fprintf(&b, "  DRIFT %s: ledger %s want %s, pending %s want %s, available %s\n", d.User, cents(d.GotLedger), cents(d.WantLedger), cents(d.GotPending), want, cents(d.GotAvailable))
 		}
 		if r.Note != "" {
 			fmt.Fprintf(&b, "  note: %s\n", r.Note)
