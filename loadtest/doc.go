@@ -3,8 +3,8 @@
 //
 // Bodies are real JIT funding requests: a simulator.Engine builds them
 // against an in-memory capturing transport (authorizations, incrementals
-// that reference an earlier authorization, balance inquiries), seeded, and a
-// Source serves them with fresh tokens when a run needs more than it built.
+// that reference an earlier authorization, balance inquiries), seeded, and
+// are served again with fresh tokens when a run needs more than were built.
 // Cardholders are pre-funded through the gateway adapter (design.md §4) so
 // approvals are real, or listed in an accounts file for black-box gateways.
 //
