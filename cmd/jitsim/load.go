@@ -26,6 +26,7 @@ func loadCommand() command {
 
 type loadOptions struct {
 	gatewayURL, adapterURL, auth string
+	webhookURL                   string // accepted for the shared flags; load sends no webhooks
 	rate                         float64
 	duration, timeout, pause     time.Duration
 	warmup                       time.Duration
@@ -44,6 +45,7 @@ func loadFlags(w io.Writer, o *loadOptions) *flag.FlagSet {
 	fs.SetOutput(w)
 	fs.StringVar(&o.gatewayURL, "gateway-url", "", "the gateway's JIT endpoint, e.g. http://127.0.0.1:8080/jit (required)")
 	fs.StringVar(&o.adapterURL, "adapter-url", "", "the gateway's GraphQL adapter: fund the cardholders, and --reconcile")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "accepted so the flags shared by every command work here; load sends JIT requests only")
 	fs.StringVar(&o.auth, "auth", "", "HTTP Basic credentials USER:PASS for the gateway and its adapter")
 	fs.Float64Var(&o.rate, "rate", 100, "requests per second (with --find-max: the first rate tried)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of the run (with --find-max: of each step)")

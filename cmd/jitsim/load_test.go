@@ -100,8 +100,9 @@ func TestLoadPassAndMerge(t *testing.T) {
 		out := filepath.Join(dir, node+".bin")
 		rj := filepath.Join(dir, node+".json")
 		var stdout, stderr bytes.Buffer
+		// The flags every gateway command shares, --webhook-url included.
 		err := run(context.Background(), []string{"load", "--gateway-url", base + "/jit", "--adapter-url", base + "/graphql",
-			"--auth", loadUser + ":" + loadPass, "--rate", "200", "--duration", "1s", "--cardholders", "5", "--seed", []string{"101", "202"}[i],
+			"--webhook-url", base + "/webhooks", "--auth", loadUser + ":" + loadPass, "--rate", "200", "--duration", "1s", "--cardholders", "5", "--seed", []string{"101", "202"}[i],
 			"--reconcile", "--sla", "max<3s,errors<=0%", "--output", out, "--report-json", rj, "--plot", filepath.Join(dir, node+".html"), "--name", node}, &stdout, &stderr)
 		if code := exitCode(err, &stderr); code != exitOK {
 			t.Fatalf("exit %d: %v\n%s%s", code, err, stdout.String(), stderr.String())
