@@ -10,7 +10,10 @@
 // The default mode drives everything from one goroutine, so the same seed,
 // profile and version give a byte-identical transcript. Real-time figures
 // (decision latency, achieved rate) go in the Report only, never in the
-// transcript.
+// transcript. Config.Workers > 1 plays the traffic in concurrent, independent
+// lanes (see lanes.go) for speed; each lane replays the same for a seed, the
+// run as a whole is not byte-identical. Runs above LargeRun transactions
+// bound their memory (Config.Retain).
 //
 // Run returns ErrDrift (wrapped) with a complete report when an account
 // drifts or an invariant breaks; a command maps it to exit status 1. Other
