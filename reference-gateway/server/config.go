@@ -41,6 +41,10 @@ type Config struct {
 	SnapshotBytes int64
 	// NoSync turns off fsync: for benchmarks that isolate other layers only.
 	NoSync bool
+	// CommitDelay caps how long the journal holds a group commit open for
+	// more records under load (journal.Options.CommitDelay: 0 is its
+	// default, 200 µs; negative turns it off).
+	CommitDelay time.Duration
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).

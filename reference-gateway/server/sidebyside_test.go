@@ -44,6 +44,7 @@ import (
 //	JITSIM_REPORT   also write the Markdown report to this file
 //	JITSIM_TARGETS  which targets to drive, default floor,gateway (one alone is for profiling)
 //	JITSIM_NOSYNC   1 turns the gateway's fsync off: a diagnostic, never the measurement
+//	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 200µs)
 //
 // Sustainable rate: the highest ladder rate at which a target answered
 // ≥ 99.9% of requests with 2xx, vegeta achieved ≥ 95% of the target rate,
@@ -191,8 +192,9 @@ func BenchmarkSideBySide(b *testing.B) {
 	var logs syncBuffer
 	gwSrv, err := Open(Config{
 		JournalDir: b.TempDir(), Username: testUser, Password: testPass,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		NoSync: os.Getenv("JITSIM_NOSYNC") == "1",
+		Logger:      slog.New(slog.NewTextHandler(&logs, nil)),
+		NoSync:      os.Getenv("JITSIM_NOSYNC") == "1",
+		CommitDelay: sideCommitDelay(b),
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -543,4 +545,18 @@ func BenchmarkFloorHandler(b *testing.B) {
 			serveBench(b, http.HandlerFunc(floorHandler), nil, "/jit", tmpl, http.StatusOK)
 		})
 	}
+}
+
+// sideCommitDelay is JITSIM_COMMIT_DELAY (a Go duration; the journal's
+// default when unset).
+func sideCommitDelay(b *testing.B) time.Duration {
+	v := os.Getenv("JITSIM_COMMIT_DELAY")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		b.Fatalf("JITSIM_COMMIT_DELAY: %v", err)
+	}
+	return d
 }
