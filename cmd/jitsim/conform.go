@@ -77,11 +77,8 @@ Flags:
 func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o conformOptions
 	fs := conformFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("conform takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	opts, err := o.options(stdout)
 	if err != nil {

@@ -56,11 +56,8 @@ Flags:
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o trafficOptions
 	fs := demoFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("demo takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	p, err := o.load(fs)
 	if err != nil {

@@ -58,11 +58,8 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var cfg server.Config
 	var addr, auth, configFile, logLevel string
 	fs := gatewayFlags(stderr, &cfg, &addr, &auth, &configFile, &logLevel)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("gateway takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	if auth != "" {
 		u, p, ok := strings.Cut(auth, ":")

@@ -109,11 +109,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var o loadOptions
 	fs := loadFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("load takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	lo := loadtest.Options{GatewayURL: o.gatewayURL, AdapterURL: o.adapterURL, Connections: o.connections, HTTP2: o.http2,
 		Timeout: o.timeout, SLA: o.sla, Accounts: o.cardholders, PoolSize: o.pool, Reconcile: o.reconcile, Name: o.name, Seed: o.seed}

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,18 @@ var errFailed = errors.New("check failed")
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
+
+// parseNoArgs parses a command's flags and refuses positional arguments,
+// both as usage errors (exit 2).
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("%s takes no arguments, got %q", fs.Name(), fs.Args())}
+	}
+	return nil
+}
 
 func exitCode(err error, stderr io.Writer) int {
 	var ue *usageError

@@ -67,11 +67,8 @@ Flags:
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o recordOptions
 	fs := recordFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("record takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	if (o.transcript == "") == (o.report == "") {
 		return &usageError{"give --transcript FILE or --report FILE"}

@@ -175,11 +175,8 @@ Flags:
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
 	fs := runFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("run takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	if o.gatewayURL == "" {
 		return &usageError{"--gateway-url is required"}

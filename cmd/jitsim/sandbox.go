@@ -63,11 +63,8 @@ Flags:
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o sandboxOptions
 	fs := sandboxFlags(stderr, &o)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("sandbox takes no arguments, got %q", fs.Args())}
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	if o.appToken == "" {
 		o.appToken = "app-" + rand.Text()
