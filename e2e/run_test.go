@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"testing"
 
 	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 	"github.com/jitsim/jitsim/simulator/run"
 	"github.com/jitsim/jitsim/simulator/traffic"
 )
@@ -26,22 +26,8 @@ const (
 // base URL.
 func runGateway(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: runUser, Password: runPass})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); s.Close() })
-	return "http://" + ln.Addr().String()
+	base, _ := servertest.Start(t, server.Config{Username: runUser, Password: runPass}, wrap)
+	return base
 }
 
 // runProfile is the built-in profile, smaller: every scenario and fault on.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"hash/fnv"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"github.com/jitsim/jitsim/harness"
 	"github.com/jitsim/jitsim/jit"
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 )
 
 const (
@@ -31,22 +31,7 @@ var ctx = context.Background()
 // gateway serves a reference gateway on 127.0.0.1:0, behind wrap when set.
 func gateway(t *testing.T, wrap func(http.Handler) http.Handler) harness.Target {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: user, Password: pass, WebhookSecret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); s.Close() })
-	base := "http://" + ln.Addr().String()
+	base, _ := servertest.Start(t, server.Config{Username: user, Password: pass, WebhookSecret: secret}, wrap)
 	return harness.Target{JITURL: base + "/jit", WebhookURL: base + "/webhooks", AdapterURL: base + "/graphql", Username: user, Password: pass, WebhookSecret: secret}
 }
 

@@ -2,12 +2,12 @@ package loadtest
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 )
 
 const (
@@ -24,22 +24,8 @@ type gateway struct {
 
 func startGateway(t testing.TB, wrap func(http.Handler) http.Handler) *gateway {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: gwUser, Password: gwPass})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: h}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close(); s.Close() })
-	return &gateway{base: "http://" + ln.Addr().String(), srv: s}
+	base, s := servertest.Start(t, server.Config{Username: gwUser, Password: gwPass}, wrap)
+	return &gateway{base: base, srv: s}
 }
 
 func (g *gateway) options(p Pacer) Options {

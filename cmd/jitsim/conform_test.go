@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/features"
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 )
 
 const (
@@ -29,22 +29,8 @@ const (
 // (nil: as is) and returns its base URL.
 func startGateway(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: confUser, Password: confPass, WebhookSecret: confSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); s.Close() })
-	return "http://" + ln.Addr().String()
+	base, _ := servertest.Start(t, server.Config{Username: confUser, Password: confPass, WebhookSecret: confSecret}, wrap)
+	return base
 }
 
 func gatewayArgs(base string, extra ...string) []string {

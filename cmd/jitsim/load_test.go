@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 )
 
 const loadUser, loadPass = "marqeta", "gateway-password-0123456789"
@@ -22,24 +22,15 @@ const loadUser, loadPass = "marqeta", "gateway-password-0123456789"
 // delayed by delay.
 func loadGateway(t *testing.T, delay time.Duration) string {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: loadUser, Password: loadPass})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/jit" {
-			time.Sleep(delay)
-		}
-		h.ServeHTTP(w, r)
-	})}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close(); s.Close() })
-	return "http://" + ln.Addr().String()
+	base, _ := servertest.Start(t, server.Config{Username: loadUser, Password: loadPass}, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/jit" {
+				time.Sleep(delay)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	return base
 }
 
 func TestLoadUsage(t *testing.T) {

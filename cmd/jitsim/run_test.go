@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jitsim/jitsim/reference-gateway/server"
+	"github.com/jitsim/jitsim/reference-gateway/servertest"
 )
 
 const (
@@ -25,22 +25,8 @@ const (
 // wrapped by wrap when set, and returns its base URL.
 func startRunGateway(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	s, err := server.Open(server.Config{JournalDir: t.TempDir(), Username: runTestUser, Password: runTestPass})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); s.Close() })
-	return "http://" + ln.Addr().String()
+	base, _ := servertest.Start(t, server.Config{Username: runTestUser, Password: runTestPass}, wrap)
+	return base
 }
 
 func TestRunCommandAgainstGateway(t *testing.T) {
