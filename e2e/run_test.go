@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/jit"
@@ -175,5 +176,31 @@ func TestRunBlackBoxMode(t *testing.T) {
 	rep, err = blackBox(base, prefund(base, "blackbox-user-03"))
 	if !errors.Is(err, run.ErrDrift) || rep.DriftAccounts != 1 || rep.Drift[0].Account != "blackbox-user-03" {
 		t.Fatalf("a stray cent in black-box mode: %v", err)
+	}
+}
+
+// TestRunGatewayOnVirtualTime runs the reference gateway on the run's
+// virtual clock, as jitsim demo does, with a retention of two simulated
+// days and a sweep every few milliseconds: closed holds and seen tokens are
+// pruned while traffic flows, and every account still matches the oracle.
+// (The sweep does run on virtual time: with a retention of one second
+// instead, duplicated and late webhooks of pruned holds book again and most
+// accounts drift.)
+func TestRunGatewayOnVirtualTime(t *testing.T) {
+	var latest run.Latest
+	base, _ := servertest.Start(t, server.Config{Username: runUser, Password: runPass, Now: latest.Now,
+		Retention: 48 * time.Hour, SweepEvery: 5 * time.Millisecond}, nil)
+	p := runProfile(21, 1500)
+	rep, err := run.Run(context.Background(), run.Config{Profile: p, GatewayURL: base + "/jit", WebhookURL: base + "/webhooks",
+		AdapterURL: base + "/graphql", Username: runUser, Password: runPass, OnTime: latest.Observe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pass || rep.DriftAccounts != 0 || rep.AccountsChecked != p.Cardholders.Count {
+		t.Fatalf("%s", rep.Summary())
+	}
+	// The gateway's clock is the simulated one, days past the start.
+	if now := latest.Now(); now.Before(p.Start.Add(24*time.Hour)) || now.After(p.Start.Add(60*24*time.Hour)) {
+		t.Fatalf("gateway clock %v is not the run's virtual time (start %v)", now, p.Start)
 	}
 }

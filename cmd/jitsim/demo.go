@@ -68,7 +68,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("journal directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	gw, err := server.Open(server.Config{JournalDir: dir, Username: demoUser, Password: demoPass})
+	// The gateway lives in simulated time: its clock is the latest virtual
+	// time any lane has reached, so its hold expiry and its retention of
+	// closed holds and seen tokens follow the simulated days, and a long
+	// run's memory levels off.
+	var latest simrun.Latest
+	gw, err := server.Open(server.Config{JournalDir: dir, Username: demoUser, Password: demoPass, Now: latest.Now})
 	if err != nil {
 		return fmt.Errorf("reference gateway: %w", err)
 	}
@@ -83,5 +88,5 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "jitsim demo: reference gateway on %s, %d cardholders, every scenario and fault on\n\n", base, p.Cardholders.Count)
 	return o.execute(ctx, simrun.Config{Profile: p, GatewayURL: base + "/jit", WebhookURL: base + "/webhooks",
-		AdapterURL: base + "/graphql", Username: demoUser, Password: demoPass}, stdout, stderr)
+		AdapterURL: base + "/graphql", Username: demoUser, Password: demoPass, OnTime: latest.Observe}, stdout, stderr)
 }

@@ -69,6 +69,11 @@ type Config struct {
 	// far (every lane's), from the goroutine that sent it, never
 	// concurrently (tests, monitoring).
 	Tick func(sent int64)
+	// OnTime, when set, is called before every step with the virtual time
+	// the step happens at, from the lane's goroutine (concurrently when
+	// Workers > 1). An in-process gateway can take its clock from it, so
+	// that its own expiry and retention follow the simulated days.
+	OnTime func(virtual time.Time)
 }
 
 // LargeRun is the transaction count above which a run retains by default

@@ -130,6 +130,9 @@ func (w *world) play(ctx context.Context, tick *ticker) error {
 		}
 		it := q.next()
 		w.clock.AdvanceTo(it.due)
+		if w.cfg.OnTime != nil {
+			w.cfg.OnTime(it.due)
+		}
 		if p.Rate > 0 {
 			if err := w.pace(ctx, start); err != nil {
 				return err
