@@ -51,6 +51,5 @@
 // A nil *Set injects nothing, so a runner may wire its hooks always.
 //
 // Duplicates need both hooks: Intercept marks a batch and WebhookTransport
-// sends its body twice, because the dispatcher miscounts a batch returned
-// twice from Intercept (see Duplicate).
+// sends its body twice, back to back (see Duplicate).
 package fault

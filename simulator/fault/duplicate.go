@@ -18,12 +18,12 @@ import (
 // dispatcher getting the second answer. A gateway must answer 200 to both
 // and apply the events once.
 //
-// The dispatcher cannot take a batch twice from Intercept without
-// miscounting (it would count both copies as delivered and subtract their
-// events from Pending twice), so Intercept only marks the batch, by the
-// SHA-256 of the body the dispatcher will send, and the webhook transport
-// sends a marked body twice when it reaches the gateway. Both hooks must
-// be wired.
+// Intercept only marks the batch, by the SHA-256 of the body the
+// dispatcher will send, and the webhook transport sends a marked body twice
+// when it reaches the gateway, so the copy goes out in the same attempt,
+// back to back, as a network duplicate would. Both hooks must be wired.
+// (The dispatcher also accepts a batch returned twice from Intercept and
+// counts it once; this fault does not rely on that.)
 type Duplicate struct {
 	Probability float64
 	Rand        *rand.Rand // this fault's own stream

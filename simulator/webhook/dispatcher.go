@@ -56,7 +56,10 @@ type Options struct {
 	BatchWindow     time.Duration // how long an event waits for more of its type; 0: until Flush
 	Client          *http.Client  // 10 s timeout, no proxy
 	MaxAttemptsKept int           // 100000
-	// Intercept may rewrite the batches about to be sent (fault injection).
+	// Intercept may rewrite the batches about to be sent (fault injection):
+	// reorder them, drop events from them, or return a batch more than
+	// once. A batch returned again (same ID) is sent again and recorded as
+	// an attempt, but counts once: it neither delivers nor retries twice.
 	Intercept func(batches []Batch) []Batch
 }
 
@@ -197,22 +200,34 @@ func (d *Dispatcher) deliver(ctx context.Context, batches []Batch) error {
 	}
 	d.send.Lock()
 	defer d.send.Unlock()
+	sent := make(map[string]bool, len(batches))
 	for i, b := range batches {
 		if err := ctx.Err(); err != nil {
 			// Not sent: back to the front of the queue, in order, for the
 			// next Flush. At-least-once delivery never drops a batch.
+			// A batch already sent, or listed twice, goes back once.
+			var rest []Batch
+			for _, r := range batches[i:] {
+				if !sent[r.ID] {
+					rest = append(rest, r)
+					sent[r.ID] = true
+				}
+			}
 			d.mu.Lock()
-			d.queue = append(append([]Batch(nil), batches[i:]...), d.queue...)
+			d.queue = append(rest, d.queue...)
 			d.mu.Unlock()
 			return err
 		}
-		d.attempt(ctx, b)
+		d.attempt(ctx, b, sent[b.ID])
+		sent[b.ID] = true
 	}
 	return nil
 }
 
 // attempt sends one batch once and records it; a failure schedules a retry.
-func (d *Dispatcher) attempt(ctx context.Context, b Batch) {
+// again marks a batch Intercept returned a second time: it is sent and
+// recorded, but its outcome moves no counts and schedules no retry.
+func (d *Dispatcher) attempt(ctx context.Context, b Batch, again bool) {
 	d.mu.Lock()
 	ep := d.endpoints[b.Endpoint]
 	d.mu.Unlock()
@@ -233,10 +248,11 @@ func (d *Dispatcher) attempt(ctx context.Context, b Batch) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stats.Attempts++
-	if b.try == 1 {
+	if b.try == 1 && !again {
 		d.stats.Batches++
 	}
 	switch {
+	case again:
 	case a.Delivered:
 		d.stats.Delivered++
 		d.pending -= len(b.Events)

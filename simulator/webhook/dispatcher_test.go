@@ -218,3 +218,24 @@ func TestCancelledFlushKeepsBatches(t *testing.T) {
 		t.Fatalf("after a second flush: sent %d, pending %d", len(rec.bodies), d.Pending())
 	}
 }
+
+// A batch Intercept lists twice goes back to the queue once when a flush is
+// cancelled before it is sent, and is then delivered (twice) and counted once.
+func TestCancelledFlushKeepsInterceptDuplicatesOnce(t *testing.T) {
+	d, _, rec := setup(t, Options{Intercept: func(bs []Batch) []Batch { return append(bs, bs...) }})
+	d.Enqueue(ev("authorization", 1))
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Flush(cancelled); err == nil {
+		t.Fatal("cancelled flush reported no error")
+	}
+	if len(rec.bodies) != 0 || d.Pending() != 1 {
+		t.Fatalf("sent %d, pending %d", len(rec.bodies), d.Pending())
+	}
+	if err := d.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.Stats(); len(rec.bodies) != 2 || d.Pending() != 0 || st.Batches != 1 || st.Delivered != 1 {
+		t.Fatalf("after a second flush: sent %d, pending %d, stats %+v", len(rec.bodies), d.Pending(), st)
+	}
+}
