@@ -1,8 +1,8 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +19,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/jitsim/jitsim/jit"
+	"github.com/jitsim/jitsim/reference-gateway/floor"
 	"github.com/jitsim/jitsim/simulator"
 	"github.com/jitsim/jitsim/simulator/clock"
 )
@@ -108,31 +109,19 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // and the body of one authorization the engine sent it.
 func echoServer(b *testing.B) (string, []byte) {
 	var first atomic.Pointer[[]byte]
+	// The floor, keeping the first body it is sent (an authorization the
+	// engine built) for vegeta to send.
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
+		if first.Load() == nil {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			first.CompareAndSwap(nil, &body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		first.CompareAndSwap(nil, &body)
-		t, err := jit.DecodeTransaction(body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		jf := t.JITFundingOf()
-		if jf == nil {
-			http.Error(w, "no jit_funding", http.StatusBadRequest)
-			return
-		}
-		data, err := json.Marshal(jit.JITResponse{JITFunding: *jf})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		w.Write(append(data, '\n'))
+		floor.Handler.ServeHTTP(w, r)
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,9 +1,12 @@
 package simulator
 
 import (
+	"io"
 	"net"
-	"net/http"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,16 +40,24 @@ func TestConnectionRefusedMessage(t *testing.T) {
 }
 
 func TestConnectionMessage(t *testing.T) {
-	_, err := http.Get("http://no-such-host.invalid/")
+	// Errors as http.Client returns them, built here: no network needed.
+	wrap := func(err error) error { return &url.Error{Op: "Post", URL: "http://gw.example:8080/jit", Err: err} }
 	for _, tc := range []struct {
 		err  error
 		want string
 	}{
-		{err, "Unknown host"},
+		{wrap(&net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "gw.example", IsNotFound: true}}), "Unknown host"},
+		{wrap(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "Connection refused"},
+		{wrap(&net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "Connection reset"},
+		{wrap(io.ErrUnexpectedEOF), "Connection closed before an answer"},
 		{&net.OpError{Op: "read", Err: errString("weird")}, "Connection error"},
 	} {
-		if got := connectionMessage(tc.err); got != tc.want {
+		got := connectionMessage(tc.err)
+		if got != tc.want {
 			t.Errorf("connectionMessage(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+		if strings.Contains(got, "gw.example") {
+			t.Errorf("%q names the gateway", got)
 		}
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,7 +21,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/jitsim/jitsim/jit"
+	"github.com/jitsim/jitsim/reference-gateway/floor"
 )
 
 // The side-by-side benchmark measures design §6: the reference gateway
@@ -184,7 +182,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	floorSrv := newSideHTTPServer(http.HandlerFunc(floorHandler))
+	floorSrv := newSideHTTPServer(floor.Handler)
 	go floorSrv.Serve(floorLn)
 	defer floorSrv.Close()
 
@@ -339,33 +337,6 @@ func BenchmarkSideBySide(b *testing.B) {
 	b.ReportMetric(float64(fl), "floor-req/s")
 	b.ReportMetric(float64(g), "gateway-req/s")
 	b.ReportMetric(ratio, "gateway-%-of-floor")
-}
-
-// floorHandler is the floor: decode the JIT request, echo its jit_funding.
-func floorHandler(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	t, err := jit.DecodeTransaction(body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	jf := t.JITFundingOf()
-	if jf == nil {
-		http.Error(w, "no jit_funding", http.StatusBadRequest)
-		return
-	}
-	data, err := json.Marshal(jit.JITResponse{JITFunding: *jf})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	w.Write(append(data, '\n'))
 }
 
 // newSideHTTPServer serves h with the gateway's own server settings.
@@ -542,7 +513,7 @@ func BenchmarkFloorHandler(b *testing.B) {
 	for _, par := range benchParallelism {
 		b.Run(fmt.Sprintf("goroutines=%d", par*benchProcs()), func(b *testing.B) {
 			b.SetParallelism(par)
-			serveBench(b, http.HandlerFunc(floorHandler), nil, "/jit", tmpl, http.StatusOK)
+			serveBench(b, floor.Handler, nil, "/jit", tmpl, http.StatusOK)
 		})
 	}
 }
