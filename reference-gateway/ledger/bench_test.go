@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // nopJournal is a Journal that keeps nothing: Append returns increasing
@@ -165,6 +167,18 @@ func BenchmarkLiveHeapPerDecision(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n, "live-B/decision")
+		// The collector's work over that heap: how much of it must be
+		// scanned for pointers, and how long a full collection takes, which
+		// is what a mark phase takes from requests under load.
+		sample := []metrics.Sample{{Name: "/gc/scan/heap:bytes"}}
+		metrics.Read(sample)
+		b.ReportMetric(float64(sample[0].Value.Uint64())/n, "scan-B/decision")
+		const gcs = 10
+		start := time.Now()
+		for g := 0; g < gcs; g++ {
+			runtime.GC()
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/gcs, "µs/GC")
 		runtime.KeepAlive(l)
 	}
 }

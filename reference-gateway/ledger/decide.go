@@ -30,7 +30,7 @@ func decide(a *account, r *Request, c *Controls, partial bool, now int64) (*reco
 		return nil, decideUnknown(r, c)
 	}
 	bal := a.balance()
-	if prev := a.answers[r.JITToken]; prev != nil {
+	if prev, ok := a.answer(r.JITToken); ok {
 		return nil, Answer{Approved: prev.Approved, Amount: prev.Amount, Reason: prev.Reason, Balance: bal}
 	}
 	rec := &record{Acct: r.Account, At: now}

@@ -5,7 +5,7 @@ package ledger
 // order it arrives in: a follow-up whose authorization is unknown creates the
 // hold it refers to, so that the authorization, when it comes, finds it.
 func book(a *account, e *Event, now int64) *record {
-	if _, dup := a.seen[e.Token]; dup {
+	if _, dup := a.seen[mkTok(e.Token)]; dup {
 		return nil
 	}
 	rec := &record{Acct: e.Account, At: now, Seen: e.Token}

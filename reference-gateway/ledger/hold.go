@@ -95,3 +95,76 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// slot is a hold as an account stores it: fixed-size and pointer-free. A
+// hold with more than one JIT or transaction token, or with incrementals,
+// keeps those in the account's extra map (more is set).
+type slot struct {
+	id, jit, txn tok // ID; first JIT and transaction tokens (n == 0: none)
+	auth         int64
+	released     int64
+	consumed     int64
+	debited      int64
+	created      int64
+	closed       int64
+	state        uint8 // stateCode
+	authKnown    bool
+	debit        bool
+	more         bool
+	used         bool // false: free for reuse
+}
+
+// extras are the variable-length parts of a hold, kept only when needed.
+type extras struct {
+	JIT, Txn []string
+	Incr     map[string]int64
+	Void     map[string]bool
+}
+
+// slotChunk is how many slots one chunk holds once full: a chunk is grown
+// by append up to it and never beyond, so storing a hold never copies more
+// than one chunk.
+const slotChunk = 1024
+
+// slots is an account's hold storage, in chunks.
+type slots struct {
+	chunks [][]slot
+	free   []int32 // released slots, reused first
+	n      int     // slots in use
+}
+
+func (s *slots) at(i int32) *slot { return &s.chunks[i/slotChunk][i%slotChunk] }
+
+// alloc returns a free slot.
+func (s *slots) alloc() int32 {
+	s.n++
+	if k := len(s.free); k > 0 {
+		i := s.free[k-1]
+		s.free = s.free[:k-1]
+		return i
+	}
+	if k := len(s.chunks); k == 0 || len(s.chunks[k-1]) == slotChunk {
+		s.chunks = append(s.chunks, make([]slot, 0, 4))
+	}
+	k := len(s.chunks) - 1
+	s.chunks[k] = append(s.chunks[k], slot{})
+	return int32(k*slotChunk + len(s.chunks[k]) - 1)
+}
+
+// release frees slot i.
+func (s *slots) release(i int32) {
+	*s.at(i) = slot{}
+	s.free = append(s.free, i)
+	s.n--
+}
+
+// each calls f with every slot in use, in slot order.
+func (s *slots) each(f func(i int32, s *slot)) {
+	for k, c := range s.chunks {
+		for j := range c {
+			if c[j].used {
+				f(int32(k*slotChunk+j), &c[j])
+			}
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package ledger
 
+import "fmt"
+
 // record is one journaled change to one account: the effects of a decision,
 // an event, a credit or an expiry, never the inputs. apply turns a record
 // into state, live and on replay alike, so replay needs no decisions.
@@ -28,4 +30,19 @@ type answer struct {
 type creditKey struct {
 	Key    string `json:"key"`
 	Amount int64  `json:"amt"`
+}
+
+// check returns an error for a record that apply could not store
+// faithfully: a hold state or a decline reason this version does not know
+// (the account stores both as codes).
+func (r *record) check() error {
+	if r.Hold != nil && stateCode(r.Hold.State) == 0 {
+		return fmt.Errorf("hold %q: unknown state %q", r.Hold.ID, r.Hold.State)
+	}
+	if r.Answer != nil {
+		if _, ok := reasonCode(r.Answer.Reason); !ok {
+			return fmt.Errorf("answer %q: unknown decline reason %q", r.Answer.JIT, r.Answer.Reason)
+		}
+	}
+	return nil
 }

@@ -28,6 +28,9 @@ func (l *Ledger) Replay(data []byte) error {
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return jit.Errorf(jit.EINVALID, "decode record: %w", err)
 	}
+	if err := rec.check(); err != nil {
+		return jit.Errorf(jit.EINVALID, "record: %w", err)
+	}
 	s := l.shard(rec.Acct)
 	a := s.accounts[rec.Acct]
 	if a == nil {
@@ -54,13 +57,21 @@ func (l *Ledger) Restore(data []byte) error {
 		a := newAccount(sa.Key)
 		a.ledger = sa.Ledger
 		for _, h := range sa.Holds {
-			a.apply(&record{Hold: h})
+			rec := &record{Hold: h}
+			if err := rec.check(); err != nil {
+				return jit.Errorf(jit.EINVALID, "snapshot: %w", err)
+			}
+			a.apply(rec)
 		}
 		for _, ans := range sa.Answers {
-			a.answers[ans.JIT] = ans
+			rec := &record{Answer: ans}
+			if err := rec.check(); err != nil {
+				return jit.Errorf(jit.EINVALID, "snapshot: %w", err)
+			}
+			a.apply(rec)
 		}
 		for t, at := range sa.Seen {
-			a.seen[t] = at
+			a.seen[a.intern(t)] = at
 		}
 		for _, c := range sa.Credits {
 			a.credits[c.Key] = c
@@ -88,12 +99,17 @@ func (l *Ledger) Snapshot(rotate func() (pos, error)) ([]byte, pos, error) {
 	var accts []snapAccount
 	for i := range l.shards {
 		for _, a := range l.shards[i].accounts {
-			sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: copyMap(a.days), Seen: copyMap(a.seen)}
-			for _, h := range a.holds {
-				sa.Holds = append(sa.Holds, h) // holds are replaced, never mutated, so sharing is safe
-			}
-			for _, ans := range a.answers {
+			sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: copyMap(a.days)}
+			a.slots.each(func(i int32, _ *slot) { sa.Holds = append(sa.Holds, a.hold(i)) })
+			for t := range a.answers {
+				ans, _ := a.answer(a.str(t))
 				sa.Answers = append(sa.Answers, ans)
+			}
+			if len(a.seen) > 0 {
+				sa.Seen = make(map[string]int64, len(a.seen))
+				for t, at := range a.seen {
+					sa.Seen[a.str(t)] = at
+				}
 			}
 			for _, c := range a.credits {
 				sa.Credits = append(sa.Credits, c)
@@ -133,12 +149,15 @@ func (l *Ledger) Sweep(ctx context.Context, expireBefore, pruneBefore time.Time)
 		for _, a := range s.accounts {
 			if !expireBefore.IsZero() {
 				cut := expireBefore.UnixNano()
-				for _, h := range a.holds {
-					if h.State != Open || h.Debit || h.Created >= cut {
-						continue
+				var due []int32
+				a.slots.each(func(i int32, h *slot) {
+					if h.state == stateCode(Open) && !h.debit && h.created < cut {
+						due = append(due, i)
 					}
+				})
+				for _, i := range due {
 					now := l.cfg.Now().UnixNano()
-					c := h.clone()
+					c := a.hold(i).clone()
 					c.close(Expired, now)
 					if last, err = l.commit(s, a, &record{Acct: a.key, At: now, Hold: c}); err != nil {
 						break

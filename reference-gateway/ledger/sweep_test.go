@@ -56,10 +56,16 @@ func TestSweepExpiresAndPrunes(t *testing.T) {
 	}
 	s := l.shard(u)
 	a := s.accounts[u]
-	if _, ok := a.seen["refund"]; ok {
+	if _, ok := a.seen[mkTok("refund")]; ok {
 		t.Fatal("old event token not pruned")
 	}
-	if a.byJIT["old"] != nil || a.answers["old"] != nil {
-		t.Fatal("closed hold's indexes not pruned")
+	if _, held := a.lookup("old"); held {
+		t.Fatal("closed hold's index not pruned")
+	}
+	if _, ok := a.answer("old"); ok {
+		t.Fatal("closed hold's answer not pruned")
+	}
+	if _, ok := a.index[ikey{kID, mkTok("old")}]; ok || a.slots.n != 1 || len(a.slots.free) == 0 {
+		t.Fatalf("closed hold's slot not released: %d in use, %d free", a.slots.n, len(a.slots.free))
 	}
 }
