@@ -94,7 +94,7 @@
 // # Commit delay
 //
 // When records arrive while the flusher is busy at a rate of at least one
-// per Options.CommitDelay (200 µs by default), the flusher holds the next
+// per Options.CommitDelay (1 ms by default), the flusher holds the next
 // batch open for more before writing it, like PostgreSQL's commit_delay with
 // commit_siblings: at most for the delay, and only until the batch holds as
 // many records as the recent arrival rate predicts (no more than the

@@ -32,7 +32,7 @@ const (
 
 	// DefaultCommitDelay is the most the flusher waits for more records
 	// before a group commit when Options.CommitDelay is zero.
-	DefaultCommitDelay = 200 * time.Microsecond
+	DefaultCommitDelay = time.Millisecond
 )
 
 const (

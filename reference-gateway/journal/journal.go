@@ -35,7 +35,7 @@ type Options struct {
 	// segments created from now on; an existing segment keeps its own.
 	SegmentSize int64
 	// CommitDelay caps how long the flusher may hold a group commit open
-	// for more records (default DefaultCommitDelay, 200 µs, when zero; a
+	// for more records (default DefaultCommitDelay, 1 ms, when zero; a
 	// negative value turns the delay off, so that the flusher commits as
 	// soon as anything is pending; NoSync turns it off too). The flusher
 	// waits only when records arrived while it was busy at a rate that

@@ -226,7 +226,10 @@ func TestSpare(t *testing.T) {
 }
 
 func TestDelayPlan(t *testing.T) {
-	us := time.Microsecond
+	us, ms := time.Microsecond, time.Millisecond
+	if DefaultCommitDelay != ms {
+		t.Fatalf("the table assumes the default commit delay is 1 ms, not %v", DefaultCommitDelay)
+	}
 	for _, tc := range []struct {
 		name     string
 		d        delayState
@@ -239,17 +242,20 @@ func TestDelayPlan(t *testing.T) {
 		{name: "no history", d: delayState{}, have: 1, disabled: true},
 		{name: "lone writer", d: delayState{arrived: 0, busy: 8e5, prev: 1}, have: 1, disabled: true},
 		{name: "off", d: delayState{arrived: 8, busy: 8e5, prev: 2}, limit: -1, have: 1, disabled: true},
-		// 1 record per 100 µs: 2 more expected in 200 µs, but the last batch held 2.
-		{name: "steady", d: delayState{arrived: 8, busy: 8e5, prev: 2}, have: 1, wait: 200 * us, want: 2},
-		{name: "grow", d: delayState{arrived: 8, busy: 8e5, prev: 9}, have: 1, wait: 200 * us, want: 3},
-		{name: "at least one more", d: delayState{arrived: 8, busy: 8e5, prev: 1}, have: 3, wait: 200 * us, want: 4},
+		// 1 record per 100 µs: 10 more expected in the default 1 ms, but the last batch held 2.
+		{name: "steady", d: delayState{arrived: 8, busy: 8e5, prev: 2}, have: 1, wait: ms, want: 2},
+		{name: "grow", d: delayState{arrived: 8, busy: 8e5, prev: 9}, have: 1, wait: ms, want: 9},
+		{name: "grow, capped by the rate", d: delayState{arrived: 8, busy: 8e5, prev: 30}, have: 1, wait: ms, want: 11},
+		{name: "at least one more", d: delayState{arrived: 8, busy: 8e5, prev: 1}, have: 3, wait: ms, want: 4},
 		{name: "limit", d: delayState{arrived: 8, busy: 8e5, prev: 9}, limit: 100 * us, have: 1, wait: 100 * us, want: 2},
 		{name: "limit, fewer", d: delayState{arrived: 4, busy: 8e5, prev: 9}, limit: 100 * us, have: 1, disabled: true},
-		{name: "many", d: delayState{arrived: 8000, busy: 8e5, prev: 5000}, have: 1, wait: 200 * us, want: 1 + delayMaxRecords},
-		// 1 record per 200 µs: exactly 1 expected in 200 µs
-		{name: "5000/s", d: delayState{arrived: 4, busy: 8e5, prev: 1}, have: 1, wait: 200 * us, want: 2},
-		// 1 record per 250 µs: 0.8 expected in 200 µs
-		{name: "4000/s", d: delayState{arrived: 4, busy: 1e6, prev: 1}, have: 1, disabled: true},
+		{name: "many", d: delayState{arrived: 8000, busy: 8e5, prev: 5000}, have: 1, wait: ms, want: 1 + delayMaxRecords},
+		// 1 record per 200 µs: 5 expected in 1 ms
+		{name: "5000/s", d: delayState{arrived: 4, busy: 8e5, prev: 9}, have: 1, wait: ms, want: 6},
+		// 1 record per ms: exactly 1 expected in 1 ms
+		{name: "1000/s", d: delayState{arrived: 4, busy: 4e6, prev: 1}, have: 1, wait: ms, want: 2},
+		// 1 record per 1.25 ms: 0.8 expected in 1 ms
+		{name: "800/s", d: delayState{arrived: 4, busy: 5e6, prev: 1}, have: 1, disabled: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wait, want := tc.d.plan(tc.limit, tc.have)

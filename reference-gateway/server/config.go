@@ -43,7 +43,7 @@ type Config struct {
 	NoSync bool
 	// CommitDelay caps how long the journal holds a group commit open for
 	// more records under load (journal.Options.CommitDelay: 0 is its
-	// default, 200 µs; negative turns it off).
+	// default, 1 ms; negative turns it off).
 	CommitDelay time.Duration
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
