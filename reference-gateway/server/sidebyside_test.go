@@ -42,7 +42,9 @@ import (
 //	JITSIM_REPORT   also write the Markdown report to this file
 //	JITSIM_TARGETS  which targets to drive, default floor,gateway (one alone is for profiling)
 //	JITSIM_NOSYNC   1 turns the gateway's fsync off: a diagnostic, never the measurement
-//	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 200µs)
+//	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 1ms)
+//	JITSIM_SLOW     1 prints, per step, when the requests over 10 ms were sent
+//	                (100 ms buckets): clustered means stalls, spread means queueing
 //
 // Sustainable rate: the highest ladder rate at which a target answered
 // ≥ 99.9% of requests with 2xx, vegeta achieved ≥ 95% of the target rate,
@@ -399,10 +401,15 @@ func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name s
 	)
 	cpu0, wall0 := cpuTime(), time.Now()
 	var m vegeta.Metrics
+	var slow slowTimeline
 	for res := range atk.Attack(t.tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, name) {
 		m.Add(res)
+		slow.add(res, wall0)
 	}
 	m.Close()
+	if os.Getenv("JITSIM_SLOW") == "1" {
+		slow.print(name)
+	}
 	cpu := (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds() / float64(runtime.NumCPU())
 	return stepResult{
 		target: t.name, rate: rate, achieved: m.Rate, throughput: m.Throughput, success: m.Success,
@@ -530,4 +537,38 @@ func sideCommitDelay(b *testing.B) time.Duration {
 		b.Fatalf("JITSIM_COMMIT_DELAY: %v", err)
 	}
 	return d
+}
+
+// slowTimeline counts requests over 10 ms by when they were sent, in 100 ms
+// buckets from the start of the step.
+type slowTimeline struct {
+	buckets map[int]int
+	worst   map[int]time.Duration
+	total   int
+}
+
+func (s *slowTimeline) add(res *vegeta.Result, start time.Time) {
+	if res.Latency <= 10*time.Millisecond {
+		return
+	}
+	if s.buckets == nil {
+		s.buckets, s.worst = map[int]int{}, map[int]time.Duration{}
+	}
+	k := int(res.Timestamp.Sub(start) / (100 * time.Millisecond))
+	s.buckets[k]++
+	s.worst[k] = max(s.worst[k], res.Latency)
+	s.total++
+}
+
+func (s *slowTimeline) print(name string) {
+	keys := make([]int, 0, len(s.buckets))
+	for k := range s.buckets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %.1fs:%d(%s)", float64(k)/10, s.buckets[k], ms(s.worst[k]))
+	}
+	fmt.Printf("slow %s: %d over 10 ms in %d buckets:%s\n", name, s.total, len(keys), b.String())
 }
