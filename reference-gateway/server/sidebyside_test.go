@@ -43,6 +43,9 @@ import (
 //	JITSIM_TARGETS  which targets to drive, default floor,gateway (one alone is for profiling)
 //	JITSIM_NOSYNC   1 turns the gateway's fsync off: a diagnostic, never the measurement
 //	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 1ms)
+//	JITSIM_RUNS     how many times to run the whole ladder, default 1: this VM's
+//	                noise moves a run's result by a ladder step, so the report
+//	                gives each run's ratio and their median
 //	JITSIM_SLOW     1 prints, per step, when the requests over 10 ms were sent
 //	                (100 ms buckets): clustered means stalls, spread means queueing
 //
@@ -64,6 +67,7 @@ type sideConfig struct {
 	timeout time.Duration
 	report  string
 	targets map[string]bool
+	runs    int
 }
 
 func sideBySideConfig(b *testing.B) sideConfig {
@@ -76,6 +80,7 @@ func sideBySideConfig(b *testing.B) sideConfig {
 		timeout: time.Second,
 		report:  os.Getenv("JITSIM_REPORT"),
 		targets: map[string]bool{"floor": true, "gateway": true},
+		runs:    1,
 	}
 	if v := os.Getenv("JITSIM_TARGETS"); v != "" {
 		c.targets = map[string]bool{}
@@ -116,6 +121,13 @@ func sideBySideConfig(b *testing.B) sideConfig {
 		}
 		c.conns = n
 	}
+	if v := os.Getenv("JITSIM_RUNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("JITSIM_RUNS: %q is not a positive count", v)
+		}
+		c.runs = n
+	}
 	if c.step <= 0 {
 		b.Fatal("JITSIM_STEP must be positive")
 	}
@@ -135,6 +147,7 @@ type sideTarget struct {
 
 // stepResult is one target at one rate.
 type stepResult struct {
+	run        int
 	target     string
 	rate       int
 	achieved   float64
@@ -146,6 +159,7 @@ type stepResult struct {
 	codes      map[string]int
 	errors     []string
 	cpu        float64 // process CPU over the step, as a fraction of all cores
+	steal      float64 // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
 	timeWait   int     // TIME_WAIT sockets after the step
 }
 
@@ -155,11 +169,12 @@ func (r stepResult) pass() bool {
 	return r.success >= 0.999 && r.achieved >= 0.95*float64(r.rate) && r.p99OK()
 }
 
-// sustainable is the highest rate at which the target passed, or 0.
-func sustainable(results []stepResult, target string) int {
+// sustainable is the highest rate at which the target passed in the given
+// run, or 0.
+func sustainable(results []stepResult, run int, target string) int {
 	best := 0
 	for _, r := range results {
-		if r.target == target && r.pass() && r.rate > best {
+		if r.run == run && r.target == target && r.pass() && r.rate > best {
 			best = r.rate
 		}
 	}
@@ -247,19 +262,22 @@ func BenchmarkSideBySide(b *testing.B) {
 	}
 
 	var results []stepResult
-	for i, rate := range cfg.ladder {
-		order := append([]*sideTarget(nil), targets...)
-		if i%2 == 1 {
-			slices.Reverse(order) // alternate who goes first
-		}
-		for _, t := range order {
-			r := attackStep(cfg, t, rate, cfg.step, fmt.Sprintf("%s-%d", t.name, rate))
-			results = append(results, r)
-			printf("step %-7s %6d req/s: achieved %.0f, success %.3f%%, p99 %s, codes %v\n", t.name, rate, r.achieved, 100*r.success, r.p99, r.codes)
-			for _, e := range r.errors {
-				printf("    error: %s\n", e)
+	for run := 1; run <= cfg.runs; run++ {
+		for i, rate := range cfg.ladder {
+			order := append([]*sideTarget(nil), targets...)
+			if (i+run)%2 == 0 {
+				slices.Reverse(order) // alternate who goes first
 			}
-			time.Sleep(cfg.pause)
+			for _, t := range order {
+				r := attackStep(cfg, t, rate, cfg.step, fmt.Sprintf("%s-%d", t.name, rate))
+				r.run = run
+				results = append(results, r)
+				printf("run %d step %-7s %6d req/s: achieved %.0f, success %.3f%%, p99 %s, codes %v\n", run, t.name, rate, r.achieved, 100*r.success, r.p99, r.codes)
+				for _, e := range r.errors {
+					printf("    error: %s\n", e)
+				}
+				time.Sleep(cfg.pause)
+			}
 		}
 	}
 	after, err := scrapeMetrics(gw.client, gwBase+"/metrics")
@@ -278,23 +296,37 @@ func BenchmarkSideBySide(b *testing.B) {
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
 		out("GOMEMLIMIT=%s\n\n", v)
 	}
-	out("| rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | TIME_WAIT |\n", runtime.NumCPU())
-	out("|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|\n")
+	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | TIME_WAIT |\n", runtime.NumCPU())
+	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|\n")
 	for _, r := range results {
-		out("| %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %d |\n",
-			r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
-			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, r.timeWait)
+		steal := "–"
+		if r.steal >= 0 {
+			steal = fmt.Sprintf("%.1f%%", 100*r.steal)
+		}
+		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %d |\n",
+			r.run, r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, r.timeWait)
 	}
-	fl, g := sustainable(results, "floor"), sustainable(results, "gateway")
-	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms): floor %d req/s, gateway %d req/s", fl, g)
-	ratio := 0.0
-	if fl > 0 {
-		ratio = 100 * float64(g) / float64(fl)
-		out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", ratio, map[bool]string{true: "met", false: "NOT met"}[ratio >= 80])
+	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms):\n\n")
+	var ratios []float64
+	var floors, gws []int
+	for run := 1; run <= cfg.runs; run++ {
+		fl, g := sustainable(results, run, "floor"), sustainable(results, run, "gateway")
+		floors, gws = append(floors, fl), append(gws, g)
+		out("- run %d: floor %d req/s, gateway %d req/s", run, fl, g)
+		if fl > 0 {
+			ratio := 100 * float64(g) / float64(fl)
+			ratios = append(ratios, ratio)
+			out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", ratio, map[bool]string{true: "met", false: "NOT met"}[ratio >= 80])
+		}
+		if fl == cfg.ladder[len(cfg.ladder)-1] {
+			out("; the floor passed the top of the ladder, so its limit may be higher and the ratio is an upper bound")
+		}
+		out(".\n")
 	}
-	out(".\n")
-	if fl == cfg.ladder[len(cfg.ladder)-1] {
-		out("The floor passed the top of the ladder, so its limit may be higher: the ratio is an upper bound.\n")
+	ratio, fl, g := median(ratios), medianInt(floors), medianInt(gws)
+	if cfg.runs > 1 {
+		out("- median over %d runs: floor %d req/s, gateway %d req/s, ratio %.0f%% (%d of %d runs met the target).\n", cfg.runs, fl, g, ratio, countAtLeast(ratios, 80), cfg.runs)
 	}
 
 	syncs := after["jitsim_gateway_journal_fsync_seconds_count"] - before["jitsim_gateway_journal_fsync_seconds_count"]
@@ -399,7 +431,7 @@ func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name s
 		// queueing (coordinated omission). Connections are bounded instead,
 		// so waiting for one is counted as latency.
 	)
-	cpu0, wall0 := cpuTime(), time.Now()
+	cpu0, steal0, wall0 := cpuTime(), stealTime(), time.Now()
 	var m vegeta.Metrics
 	var slow slowTimeline
 	for res := range atk.Attack(t.tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, name) {
@@ -410,11 +442,16 @@ func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name s
 	if os.Getenv("JITSIM_SLOW") == "1" {
 		slow.print(name)
 	}
-	cpu := (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds() / float64(runtime.NumCPU())
+	wall := time.Since(wall0).Seconds() * float64(runtime.NumCPU())
+	cpu := (cpuTime() - cpu0).Seconds() / wall
+	steal := -1.0
+	if steal1 := stealTime(); steal0 >= 0 && steal1 >= 0 {
+		steal = (steal1 - steal0).Seconds() / wall
+	}
 	return stepResult{
 		target: t.name, rate: rate, achieved: m.Rate, throughput: m.Throughput, success: m.Success,
 		p50: m.Latencies.P50, p90: m.Latencies.P90, p99: m.Latencies.P99, max: m.Latencies.Max,
-		requests: m.Requests, codes: m.StatusCodes, errors: m.Errors, cpu: cpu, timeWait: timeWaitSockets(),
+		requests: m.Requests, codes: m.StatusCodes, errors: m.Errors, cpu: cpu, steal: steal, timeWait: timeWaitSockets(),
 	}
 }
 
@@ -571,4 +608,57 @@ func (s *slowTimeline) print(name string) {
 		fmt.Fprintf(&b, " %.1fs:%d(%s)", float64(k)/10, s.buckets[k], ms(s.worst[k]))
 	}
 	fmt.Printf("slow %s: %d over 10 ms in %d buckets:%s\n", name, s.total, len(keys), b.String())
+}
+
+// median returns the median of v (the mean of the middle two for an even
+// count), or 0 for none.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	c := slices.Clone(v)
+	slices.Sort(c)
+	n := len(c)
+	if n%2 == 1 {
+		return c[n/2]
+	}
+	return (c[n/2-1] + c[n/2]) / 2
+}
+
+func medianInt(v []int) int {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return int(median(f))
+}
+
+func countAtLeast(v []float64, min float64) int {
+	n := 0
+	for _, x := range v {
+		if x >= min {
+			n++
+		}
+	}
+	return n
+}
+
+// stealTime is the CPU time the hypervisor has taken from this machine, over
+// all CPUs (the steal column of /proc/stat, in USER_HZ = 100 ticks), or -1
+// when it cannot be read.
+func stealTime() time.Duration {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	f := bytes.Fields(line)
+	if len(f) < 9 || string(f[0]) != "cpu" {
+		return -1
+	}
+	ticks, err := strconv.ParseInt(string(f[8]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }
