@@ -102,7 +102,7 @@ func loadCrashJournal(j *Journal) (n int, err error) {
 			n, err = strconv.Atoi(string(data))
 			return err
 		},
-		func(data []byte) error {
+		func(_ Pos, data []byte) error {
 			if !bytes.Equal(data, crashPayload(n)) {
 				return fmt.Errorf("record %d is %.20q...", n, data)
 			}

@@ -120,13 +120,14 @@ type Journal struct {
 }
 
 // Load calls snap once with the newest snapshot's bytes (if a snapshot
-// exists), then rec for each record written after that snapshot, in order.
+// exists), then rec for each record at or after the snapshot's position, in
+// order, with its position.
 // Both callbacks may keep the slices they are passed. It must be called
 // once, before the first Append: a second call returns an error, as does a
 // call after Close. An error from a callback stops the load and is returned
 // wrapped; a record that has been damaged since Open is a *CorruptError. If
 // Load fails the journal cannot be loaded again and Append fails: close it.
-func (j *Journal) Load(snap func(data []byte) error, rec func(data []byte) error) error {
+func (j *Journal) Load(snap func(data []byte) error, rec func(p Pos, data []byte) error) error {
 	if snap == nil || rec == nil {
 		return errors.New("journal: nil load callback")
 	}
@@ -165,7 +166,7 @@ func (j *Journal) Load(snap func(data []byte) error, rec func(data []byte) error
 }
 
 // loadSegment calls rec for each record of s at or after position from.
-func (j *Journal) loadSegment(s segment, from Pos, rec func([]byte) error) error {
+func (j *Journal) loadSegment(s segment, from Pos, rec func(Pos, []byte) error) error {
 	path := segmentPath(j.dir, s.first)
 	f, err := os.Open(path)
 	if err != nil {
@@ -195,7 +196,7 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func([]byte) error) error
 			scratch = data
 			continue
 		}
-		if err := rec(data); err != nil {
+		if err := rec(p, data); err != nil {
 			return fmt.Errorf("journal: load record %d: %w", p, err)
 		}
 	}
@@ -295,9 +296,11 @@ func (j *Journal) Wait(p Pos) error {
 
 // Rotate ends the current segment and starts a new one; it returns the
 // position of the first record of the new segment. The caller uses it to
-// take a consistent snapshot: it stops its own mutations, calls Rotate,
-// serialises its state (which then reflects exactly every record before the
-// returned Pos), resumes, and later calls WriteSnapshot.
+// take a snapshot that reflects every record before the returned Pos:
+// either it stops its own mutations around Rotate and the copy, or, as the
+// reference gateway's ledger does, it copies while appends go on, notes
+// which later records the copy already reflects, and skips those when Load
+// passes them with their positions. It then calls WriteSnapshot.
 //
 // Rotate does not wait for any I/O: the flusher creates the new segment
 // after writing the records before it. If the current segment holds no

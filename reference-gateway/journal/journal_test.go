@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ func openT(t testing.TB, dir string, opts Options) (j *Journal, snap []byte, rec
 
 // loadAll loads j and returns what it read.
 func loadAll(j *Journal) (snap []byte, recs []string, err error) {
+	var last Pos
 	err = j.Load(
 		func(data []byte) error {
 			if snap != nil {
@@ -39,7 +41,11 @@ func loadAll(j *Journal) (snap []byte, recs []string, err error) {
 			snap = append([]byte{}, data...)
 			return nil
 		},
-		func(data []byte) error {
+		func(p Pos, data []byte) error {
+			if last != 0 && p != last+1 {
+				return fmt.Errorf("record at position %d after %d", p, last)
+			}
+			last = p
 			recs = append(recs, string(data))
 			return nil
 		})
@@ -338,13 +344,17 @@ func TestLoadCallbackError(t *testing.T) {
 
 	boom := errors.New("boom")
 	for _, tc := range []struct {
-		name      string
-		snap, rec func([]byte) error
-		want      string
+		name string
+		snap func([]byte) error
+		rec  func(Pos, []byte) error
+		want string
 	}{
-		{"snap", func([]byte) error { return boom }, func([]byte) error { return nil }, "journal: load snapshot 6: boom"},
-		{"rec", func([]byte) error { return nil }, func(b []byte) error {
+		{"snap", func([]byte) error { return boom }, func(Pos, []byte) error { return nil }, "journal: load snapshot 6: boom"},
+		{"rec", func([]byte) error { return nil }, func(p Pos, b []byte) error {
 			if string(b) == recName(6) {
+				if p != 7 {
+					return fmt.Errorf("record %s at position %d, want 7", b, p)
+				}
 				return boom
 			}
 			return nil
@@ -680,5 +690,43 @@ func TestLoadDetectsDamage(t *testing.T) {
 	}
 	if !slices.Equal(recs, []string{recName(1)}) {
 		t.Errorf("records before the damage = %q", recs)
+	}
+}
+
+// A snapshot written in chunks is the same file, byte for byte, as one
+// written from a single slice, and loads as their concatenation.
+func TestSnapshotChunks(t *testing.T) {
+	write := func(chunks ...[]byte) (file []byte, snap []byte, recs []string) {
+		dir := t.TempDir()
+		j, _, _ := openT(t, dir, Options{})
+		for i := range 3 {
+			appendT(t, j, recName(i))
+		}
+		p, _ := j.Rotate()
+		if err := j.WriteSnapshot(p, chunks...); err != nil {
+			t.Fatal(err)
+		}
+		appendT(t, j, recName(3))
+		closeT(t, j)
+		file, err := os.ReadFile(snapshotPath(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, snap, recs = openT(t, dir, Options{})
+		closeT(t, j)
+		return file, snap, recs
+	}
+	oneFile, oneSnap, oneRecs := write([]byte("hello, world"))
+	for _, chunks := range [][][]byte{
+		{[]byte("hello, "), []byte("world")},
+		{[]byte("h"), nil, []byte("ello, worl"), []byte("d"), {}},
+	} {
+		file, snap, recs := write(chunks...)
+		if !bytes.Equal(file, oneFile) {
+			t.Errorf("chunks %q: file differs from the single-slice one", chunks)
+		}
+		if string(snap) != "hello, world" || !reflect.DeepEqual(recs, oneRecs) || string(oneSnap) != "hello, world" {
+			t.Errorf("chunks %q: loaded snapshot %q, records %q", chunks, snap, recs)
+		}
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 )
 
-// WriteSnapshot durably writes data as the snapshot that covers everything
+// WriteSnapshot durably writes data (the concatenation of its chunks: a
+// caller can build a large snapshot in pieces and never allocate it as one
+// slice) as the snapshot that covers everything
 // before p (temp file, fsync, rename, fsync dir) and then removes segments
 // and older snapshots that it makes obsolete. p is normally a position Rotate
 // returned; any position up to the next one to be appended works, and
@@ -22,9 +25,13 @@ import (
 // when the journal has failed (that error). Errors writing the snapshot or
 // removing obsolete files are returned wrapped; if only the removal fails the
 // snapshot is in place, and the next Open removes the leftovers.
-func (j *Journal) WriteSnapshot(p Pos, data []byte) error {
-	if int64(len(data)) > MaxSnapshotSize {
-		return fmt.Errorf("journal: snapshot of %d bytes exceeds maximum %d", len(data), MaxSnapshotSize)
+func (j *Journal) WriteSnapshot(p Pos, data ...[]byte) error {
+	var size int64
+	for _, c := range data {
+		size += int64(len(c))
+	}
+	if size > MaxSnapshotSize {
+		return fmt.Errorf("journal: snapshot of %d bytes exceeds maximum %d", size, MaxSnapshotSize)
 	}
 	j.snapMu.Lock()
 	defer j.snapMu.Unlock()
@@ -48,9 +55,13 @@ func (j *Journal) WriteSnapshot(p Pos, data []byte) error {
 
 	var h [headerSize + frameHeaderSize]byte
 	appendHeader(h[:0], snapshotMagic, p)
-	binary.LittleEndian.PutUint32(h[headerSize:], uint32(len(data)))
-	binary.LittleEndian.PutUint32(h[headerSize+4:], frameChecksum(h[headerSize:headerSize+4], data))
-	if err := createFile(snapshotPath(j.dir, p), !j.opts.NoSync, h[:], data); err != nil {
+	binary.LittleEndian.PutUint32(h[headerSize:], uint32(size))
+	sum := crc32.Update(0, castagnoli, h[headerSize:headerSize+4])
+	for _, c := range data {
+		sum = crc32.Update(sum, castagnoli, c)
+	}
+	binary.LittleEndian.PutUint32(h[headerSize+4:], sum)
+	if err := createFile(snapshotPath(j.dir, p), !j.opts.NoSync, append([][]byte{h[:]}, data...)...); err != nil {
 		return fmt.Errorf("journal: write snapshot: %w", err)
 	}
 

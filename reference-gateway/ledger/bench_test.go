@@ -182,3 +182,61 @@ func BenchmarkLiveHeapPerDecision(b *testing.B) {
 		runtime.KeepAlive(l)
 	}
 }
+
+// BenchmarkSnapshotFreeze measures how long a snapshot holds up decisions
+// on a ledger of 100,000 approved authorizations over 1,000 accounts: the
+// longest decision taken while one goroutine decides without pause and
+// another takes the snapshot, and the snapshot's own time and size.
+func BenchmarkSnapshotFreeze(b *testing.B) {
+	const accounts, n = 1000, 100_000
+	l := New(Config{}, &nopJournal{})
+	for a := 0; a < accounts; a++ {
+		l.Credit(context.Background(), Key{Token: fmt.Sprintf("acct-%04d", a), Currency: "USD"}, 1_000_000_00, fmt.Sprintf("fund-%d", a))
+	}
+	for d := 0; d < n; d++ {
+		tok := fmt.Sprintf("%08d-aaaa-bbbb-cccc-dddddddddddd", d)
+		l.Decide(context.Background(), Request{Kind: Authorize, Account: Key{Token: fmt.Sprintf("acct-%04d", d%accounts), Currency: "USD"},
+			JITToken: tok, TxnToken: "t" + tok[1:], Amount: 1234, Day: "2026-11-01"})
+	}
+	var worst, total time.Duration
+	var size int
+	for i := 0; i < b.N; i++ {
+		stop := make(chan struct{})
+		var longest atomic.Int64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := 0; ; d++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				start := time.Now()
+				l.Decide(context.Background(), Request{Kind: Verify, Account: Key{Token: fmt.Sprintf("acct-%04d", d%accounts), Currency: "USD"},
+					JITToken: fmt.Sprintf("v-%d-%d", i, d), Day: "2026-11-01"})
+				if t := int64(time.Since(start)); t > longest.Load() {
+					longest.Store(t)
+				}
+			}
+		}()
+		time.Sleep(time.Millisecond)
+		start := time.Now()
+		data, _, err := l.Snapshot(func() (pos, error) { return 1, nil })
+		total += time.Since(start)
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = 0
+		for _, c := range data {
+			size += len(c)
+		}
+		worst = max(worst, time.Duration(longest.Load()))
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "longest-decision-ms")
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "snapshot-ms")
+	b.ReportMetric(float64(size)/1e6, "snapshot-MB")
+}

@@ -47,10 +47,6 @@ type Ledger struct {
 
 	creditMu   sync.Mutex
 	creditKeys map[string]Key // idempotency key → account, across accounts
-
-	// freeze is held shared by every mutation and exclusively while a
-	// snapshot copies the state, so the copy matches a journal position.
-	freeze sync.RWMutex
 }
 
 var _ Store = (*Ledger)(nil)
@@ -79,14 +75,12 @@ func (l *Ledger) Decide(ctx context.Context, r Request) (Answer, error) {
 	if r.JITToken == "" {
 		return Answer{}, jit.Errorf(jit.EINVALID, "missing JIT token")
 	}
-	l.freeze.RLock()
 	s := l.shard(r.Account)
 	s.mu.Lock()
 	a := s.accounts[r.Account]
 	rec, ans := decide(a, &r, &l.cfg.Controls, l.cfg.PartialApprovals, l.cfg.Now().UnixNano())
 	p, err := l.commit(s, a, rec)
 	s.mu.Unlock()
-	l.freeze.RUnlock()
 	if err != nil {
 		return Answer{}, err
 	}
@@ -104,7 +98,6 @@ func (l *Ledger) Apply(ctx context.Context, e Event) (bool, error) {
 	if e.Token == "" {
 		return false, jit.Errorf(jit.EINVALID, "missing transaction token")
 	}
-	l.freeze.RLock()
 	s := l.shard(e.Account)
 	s.mu.Lock()
 	a := s.accounts[e.Account]
@@ -115,12 +108,10 @@ func (l *Ledger) Apply(ctx context.Context, e Event) (bool, error) {
 	rec := book(a, &e, l.cfg.Now().UnixNano())
 	if rec != nil && !a.staysInRange(rec) {
 		s.mu.Unlock()
-		l.freeze.RUnlock()
 		return false, jit.Errorf(jit.EINVALID, "event %s would take the balance past the largest amount jitsim represents", e.Token)
 	}
 	p, err := l.commit(s, a, rec)
 	s.mu.Unlock()
-	l.freeze.RUnlock()
 	if err != nil {
 		return false, err
 	}
@@ -138,7 +129,6 @@ func (l *Ledger) Credit(ctx context.Context, k Key, amount int64, key string) (V
 	if key == "" {
 		return View{}, jit.Errorf(jit.EINVALID, "missing idempotency key")
 	}
-	l.freeze.RLock()
 	s := l.shard(k)
 	s.mu.Lock()
 	a := s.accounts[k]
@@ -177,7 +167,6 @@ func (l *Ledger) Credit(ctx context.Context, k Key, amount int64, key string) (V
 		v = a.view()
 	}
 	s.mu.Unlock()
-	l.freeze.RUnlock()
 	if err != nil {
 		return View{}, err
 	}

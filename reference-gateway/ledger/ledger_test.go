@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -282,8 +283,8 @@ func TestConcurrentNoOverdraft(t *testing.T) {
 func assertReplayMatches(t *testing.T, l *Ledger, j *memJournal, keys ...Key) {
 	t.Helper()
 	r := New(Config{Now: l.cfg.Now}, &memJournal{})
-	for _, rec := range j.recs {
-		if err := r.Replay(rec); err != nil {
+	for i, rec := range j.recs {
+		if err := r.Replay(pos(i+1), rec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -292,7 +293,7 @@ func assertReplayMatches(t *testing.T, l *Ledger, j *memJournal, keys ...Key) {
 		t.Fatal(err)
 	}
 	s := New(Config{Now: l.cfg.Now}, &memJournal{})
-	if err := s.Restore(data); err != nil {
+	if err := s.Restore(bytes.Join(data, nil)); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range keys {

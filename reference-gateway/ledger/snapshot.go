@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -19,11 +21,16 @@ type snapAccount struct {
 	Seen    map[string]int64 `json:"seen,omitempty"`
 	Credits []*creditKey     `json:"credits,omitempty"`
 	Days    map[string]int   `json:"days,omitempty"`
+	// Last is the journal position of the latest record the snapshot holds
+	// for this account: replay skips the account's records up to it. (0 in
+	// snapshots written before snapshots stopped freezing the ledger.)
+	Last pos `json:"last,omitempty"`
 }
 
-// Replay applies one journaled record. It is the journal's Load callback.
-// It returns an *jit.Error with code EINVALID when the record does not decode.
-func (l *Ledger) Replay(data []byte) error {
+// Replay applies the journaled record at position p, unless the snapshot
+// holds it already. It is the journal's Load callback. It returns an
+// *jit.Error with code EINVALID when the record does not decode.
+func (l *Ledger) Replay(p pos, data []byte) error {
 	var rec record
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return jit.Errorf(jit.EINVALID, "decode record: %w", err)
@@ -37,7 +44,11 @@ func (l *Ledger) Replay(data []byte) error {
 		a = newAccount(rec.Acct)
 		s.accounts[rec.Acct] = a
 	}
+	if p <= a.last {
+		return nil // the snapshot holds it already
+	}
 	a.apply(&rec)
+	a.last = p
 	if rec.Credit != nil {
 		l.creditKeys[rec.Credit.Key] = rec.Acct
 	}
@@ -55,7 +66,7 @@ func (l *Ledger) Restore(data []byte) error {
 	for i := range accts {
 		sa := &accts[i]
 		a := newAccount(sa.Key)
-		a.ledger = sa.Ledger
+		a.ledger, a.last = sa.Ledger, sa.Last
 		for _, h := range sa.Holds {
 			rec := &record{Hold: h}
 			if err := rec.check(); err != nil {
@@ -85,50 +96,123 @@ func (l *Ledger) Restore(data []byte) error {
 	return nil
 }
 
-// Snapshot stops every mutation for as long as it takes to call rotate (which
-// starts a new journal segment and returns its first position) and to copy
-// the state, so that the snapshot holds exactly the records before that
-// position. It returns the encoded snapshot and the position.
-func (l *Ledger) Snapshot(rotate func() (pos, error)) ([]byte, pos, error) {
-	l.freeze.Lock()
+// Snapshot copies the state without stopping the ledger. It calls rotate
+// (which starts a new journal segment and returns its first position p),
+// then copies the accounts one shard at a time, each under its shard's lock
+// for as long as a memory copy of that shard's accounts takes. Every record
+// before p is in the copy; so are an account's records appended after p but
+// before its shard was copied, and the copy names the last of them
+// (snapAccount.Last) so that Replay skips them. Snapshot returns the encoded
+// snapshot and p once every record the snapshot holds is durable, so a
+// snapshot never holds an effect that was not acknowledged. It returns an
+// error when rotate fails, when encoding fails, or when the journal cannot
+// make the records durable.
+func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
 	p, err := rotate()
 	if err != nil {
-		l.freeze.Unlock()
 		return nil, p, fmt.Errorf("rotate journal: %w", err)
 	}
-	var accts []snapAccount
+	var copies []*account
 	for i := range l.shards {
-		for _, a := range l.shards[i].accounts {
-			sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: copyMap(a.days)}
-			a.slots.each(func(i int32, _ *slot) { sa.Holds = append(sa.Holds, a.hold(i)) })
-			for t := range a.answers {
-				ans, _ := a.answer(a.str(t))
-				sa.Answers = append(sa.Answers, ans)
-			}
-			if len(a.seen) > 0 {
-				sa.Seen = make(map[string]int64, len(a.seen))
-				for t, at := range a.seen {
-					sa.Seen[a.str(t)] = at
-				}
-			}
-			for _, c := range a.credits {
-				sa.Credits = append(sa.Credits, c)
-			}
-			accts = append(accts, sa)
+		s := &l.shards[i]
+		s.mu.Lock()
+		for _, a := range s.accounts {
+			copies = append(copies, a.clone())
 		}
+		s.mu.Unlock()
 	}
-	l.freeze.Unlock()
-	sort.Slice(accts, func(i, j int) bool {
-		if accts[i].Key.Token != accts[j].Key.Token {
-			return accts[i].Key.Token < accts[j].Key.Token
+	// Encode one account at a time, so that only the bytes stay in memory
+	// and not every hold materialised at once.
+	sort.Slice(copies, func(i, j int) bool {
+		if copies[i].key.Token != copies[j].key.Token {
+			return copies[i].key.Token < copies[j].key.Token
 		}
-		return accts[i].Key.Currency < accts[j].Key.Currency
+		return copies[i].key.Currency < copies[j].key.Currency
 	})
-	data, err := json.Marshal(accts)
-	if err != nil {
-		return nil, p, fmt.Errorf("encode snapshot: %w", err)
+	var data chunks
+	data.write([]byte{'['})
+	var last pos
+	for i, a := range copies {
+		if i > 0 {
+			data.write([]byte{','})
+		}
+		enc, err := json.Marshal(a.snapshot())
+		if err != nil {
+			return nil, p, fmt.Errorf("encode snapshot: %w", err)
+		}
+		data.write(enc)
+		last = max(last, a.last)
+		copies[i] = nil
 	}
-	return data, p, nil
+	data.write([]byte{']'})
+	if err := l.wait(last); err != nil {
+		return nil, p, err
+	}
+	return data.bufs, p, nil
+}
+
+// chunkSize is the size of a snapshot's pieces.
+const chunkSize = 1 << 20
+
+// chunks is a byte buffer in fixed pieces. A snapshot of a large ledger is
+// tens of megabytes: grown as one slice it would be reallocated at every
+// doubling, and each of those huge allocations puts a debt of marking work
+// on every goroutine that allocates during the next collection, which
+// stalls decisions for hundreds of milliseconds (BenchmarkSnapshotFreeze).
+type chunks struct{ bufs [][]byte }
+
+func (c *chunks) write(b []byte) {
+	for len(b) > 0 {
+		n := len(c.bufs)
+		if n == 0 || len(c.bufs[n-1]) == chunkSize {
+			c.bufs = append(c.bufs, make([]byte, 0, chunkSize))
+			n++
+		}
+		last := c.bufs[n-1]
+		k := min(len(b), chunkSize-len(last))
+		c.bufs[n-1] = append(last, b[:k]...)
+		b = b[k:]
+	}
+}
+
+// clone returns a copy of a that shares nothing mutable with it, for a
+// snapshot to read outside the shard lock. Slots and the pointer-free maps
+// are copied as memory; extras and credit keys are shared, as apply
+// replaces them and never changes them. The token index is not copied.
+func (a *account) clone() *account {
+	c := *a
+	c.slots = slots{n: a.slots.n, chunks: make([][]slot, len(a.slots.chunks))}
+	for i, ch := range a.slots.chunks {
+		c.slots.chunks[i] = slices.Clone(ch)
+	}
+	c.index = nil
+	c.extra = maps.Clone(a.extra)
+	c.answers = maps.Clone(a.answers)
+	c.seen = maps.Clone(a.seen)
+	c.long = maps.Clone(a.long)
+	c.credits = maps.Clone(a.credits)
+	c.days = maps.Clone(a.days)
+	return &c
+}
+
+// snapshot returns the account as a snapshot stores it.
+func (a *account) snapshot() snapAccount {
+	sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: copyMap(a.days), Last: a.last}
+	a.slots.each(func(i int32, _ *slot) { sa.Holds = append(sa.Holds, a.hold(i)) })
+	for t := range a.answers {
+		ans, _ := a.answer(a.str(t))
+		sa.Answers = append(sa.Answers, ans)
+	}
+	if len(a.seen) > 0 {
+		sa.Seen = make(map[string]int64, len(a.seen))
+		for t, at := range a.seen {
+			sa.Seen[a.str(t)] = at
+		}
+	}
+	for _, c := range a.credits {
+		sa.Credits = append(sa.Credits, c)
+	}
+	return sa
 }
 
 // Sweep expires holds opened before expireBefore (the gateway's own safety
@@ -142,7 +226,6 @@ func (l *Ledger) Sweep(ctx context.Context, expireBefore, pruneBefore time.Time)
 			return expired, err
 		}
 		s := &l.shards[i]
-		l.freeze.RLock()
 		s.mu.Lock()
 		var last pos
 		var err error
@@ -170,7 +253,6 @@ func (l *Ledger) Sweep(ctx context.Context, expireBefore, pruneBefore time.Time)
 			}
 		}
 		s.mu.Unlock()
-		l.freeze.RUnlock()
 		if err != nil {
 			return expired, err
 		}

@@ -97,7 +97,7 @@ func TestReplayRejectsUnknownCodes(t *testing.T) {
 	} {
 		data, _ := json.Marshal(rec)
 		l := New(Config{}, &memJournal{})
-		err := l.Replay(data)
+		err := l.Replay(1, data)
 		var je *jit.Error
 		if !errors.As(err, &je) || je.Code != jit.EINVALID {
 			t.Errorf("%s: replay error %v, want EINVALID", name, err)

@@ -194,14 +194,19 @@ func (s *Server) Sweep(ctx context.Context) error {
 func (s *Server) Snapshot() error {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
+	start := time.Now()
 	data, p, err := s.ledger.Snapshot(s.journal.Rotate)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	if err := s.journal.WriteSnapshot(p, data); err != nil {
+	if err := s.journal.WriteSnapshot(p, data...); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	s.log.Info("snapshot written", "pos", p, "bytes", len(data))
+	size := 0
+	for _, c := range data {
+		size += len(c)
+	}
+	s.log.Info("snapshot written", "pos", p, "bytes", size, "took", time.Since(start))
 	return nil
 }
 
