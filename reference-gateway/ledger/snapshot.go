@@ -96,7 +96,8 @@ func (l *Ledger) Restore(data []byte) error {
 	return nil
 }
 
-// Snapshot copies the state without stopping the ledger. It calls rotate
+// Snapshot copies the state without stopping the ledger, paced to a
+// quarter of a core (see snapshotWork). It calls rotate
 // (which starts a new journal segment and returns its first position p),
 // then copies the accounts one shard at a time, each under its shard's lock
 // for as long as a memory copy of that shard's accounts takes. Every record
@@ -113,7 +114,9 @@ func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
 		return nil, p, fmt.Errorf("rotate journal: %w", err)
 	}
 	var copies []*account
+	pace := newPacer()
 	for i := range l.shards {
+		pace.step()
 		s := &l.shards[i]
 		s.mu.Lock()
 		for _, a := range s.accounts {
@@ -133,6 +136,7 @@ func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
 	data.write([]byte{'['})
 	var last pos
 	for i, a := range copies {
+		pace.step()
 		if i > 0 {
 			data.write([]byte{','})
 		}
@@ -149,6 +153,27 @@ func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
 		return nil, p, err
 	}
 	return data.bufs, p, nil
+}
+
+// A snapshot is paced: after each snapshotWork of copying or encoding it
+// rests for snapshotRest, so that it takes at most a quarter of one core
+// from the decisions running beside it. It is not urgent: the journal keeps
+// everything until it is written.
+const (
+	snapshotWork = time.Millisecond
+	snapshotRest = 3 * time.Millisecond
+)
+
+type pacer struct{ since time.Time }
+
+func newPacer() *pacer { return &pacer{since: time.Now()} }
+
+// step rests if the work since the last rest has used up snapshotWork.
+func (p *pacer) step() {
+	if time.Since(p.since) >= snapshotWork {
+		time.Sleep(snapshotRest)
+		p.since = time.Now()
+	}
 }
 
 // chunkSize is the size of a snapshot's pieces.

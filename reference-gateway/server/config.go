@@ -37,7 +37,9 @@ type Config struct {
 	// SweepEvery is how often expiry and pruning run (default 1 minute).
 	SweepEvery time.Duration
 	// SnapshotBytes starts a snapshot when the journal since the last one
-	// exceeds it (default 64 MiB).
+	// exceeds it (default 64 MiB) and the last snapshot's size: a large
+	// ledger is snapshotted less often, so that snapshots never write more
+	// than the journal does.
 	SnapshotBytes int64
 	// NoSync turns off fsync: for benchmarks that isolate other layers only.
 	NoSync bool

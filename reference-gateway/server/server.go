@@ -29,6 +29,10 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	ready   atomic.Bool
+	// snapSize is the size of the newest snapshot: the journal must grow
+	// past it (and past cfg.SnapshotBytes) before the next one, so that
+	// snapshotting costs at most as many bytes as journaling.
+	snapSize atomic.Int64
 
 	stop     chan struct{}
 	loops    sync.WaitGroup
@@ -53,7 +57,12 @@ func Open(cfg Config) (*Server, error) {
 	}
 	l := ledger.New(ledger.Config{Controls: cfg.Controls, PartialApprovals: cfg.PartialApprovals, Now: cfg.Now}, j)
 	start := time.Now()
-	if err := j.Load(l.Restore, l.Replay); err != nil {
+	var snapSize int64
+	restore := func(data []byte) error {
+		snapSize = int64(len(data))
+		return l.Restore(data)
+	}
+	if err := j.Load(restore, l.Replay); err != nil {
 		j.Close()
 		return nil, fmt.Errorf("load journal: %w", err)
 	}
@@ -67,6 +76,7 @@ func Open(cfg Config) (*Server, error) {
 		metrics: m,
 		stop:    make(chan struct{}),
 	}
+	s.snapSize.Store(snapSize)
 	s.log.Info("journal loaded", "dir", cfg.JournalDir, "took", time.Since(start))
 	s.handler = s.routes()
 	s.loops.Add(1)
@@ -153,7 +163,8 @@ func (s *Server) Close() error {
 }
 
 // background expires and prunes on cfg.SweepEvery and snapshots when the
-// journal has grown past cfg.SnapshotBytes.
+// journal has grown past cfg.SnapshotBytes and past the newest snapshot's
+// size.
 func (s *Server) background() {
 	defer s.loops.Done()
 	t := time.NewTicker(s.cfg.SweepEvery)
@@ -167,7 +178,7 @@ func (s *Server) background() {
 		if err := s.Sweep(context.Background()); err != nil {
 			s.log.Error("sweep failed", "err", err)
 		}
-		if s.journal.Size() > s.cfg.SnapshotBytes {
+		if s.snapshotDue() {
 			if err := s.Snapshot(); err != nil {
 				s.log.Error("snapshot failed", "err", err)
 			}
@@ -189,6 +200,12 @@ func (s *Server) Sweep(ctx context.Context) error {
 	return err
 }
 
+// snapshotDue reports whether the journal has grown past cfg.SnapshotBytes
+// and past the newest snapshot's size since that snapshot.
+func (s *Server) snapshotDue() bool {
+	return s.journal.Size() > max(s.cfg.SnapshotBytes, s.snapSize.Load())
+}
+
 // Snapshot writes a snapshot of the ledger now and drops the journal
 // segments it covers.
 func (s *Server) Snapshot() error {
@@ -206,6 +223,7 @@ func (s *Server) Snapshot() error {
 	for _, c := range data {
 		size += len(c)
 	}
+	s.snapSize.Store(int64(size))
 	s.log.Info("snapshot written", "pos", p, "bytes", size, "took", time.Since(start))
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jitsim/jitsim/adapter"
 	"github.com/jitsim/jitsim/jit"
@@ -424,5 +425,65 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 	if got, _ := s2.Ledger().Account(ctx, k); got.Ledger != 75_00 || got.Pending != 10_00 {
 		t.Fatalf("replayed duplicates moved money: %+v", got)
+	}
+}
+
+// TestSnapshotPolicy checks that a snapshot is due only once the journal has
+// grown past both SnapshotBytes and the newest snapshot's size, and that the
+// size of a snapshot loaded at start counts too.
+func TestSnapshotPolicy(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(Config{JournalDir: dir, SnapshotBytes: 1 << 10, SweepEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	credit := func(s *Server, from, to int) {
+		for i := from; i < to; i++ {
+			k := ledger.Key{Token: fmt.Sprintf("acct-%04d", i), Currency: "USD"}
+			if _, err := s.Ledger().Credit(ctx, k, 100_00, fmt.Sprintf("k%d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	credit(s, 0, 400)
+	if !s.snapshotDue() {
+		t.Fatalf("journal of %d bytes past SnapshotBytes, but no snapshot due", s.journal.Size())
+	}
+	if err := s.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	snap := s.snapSize.Load()
+	if snap < 8<<10 {
+		t.Fatalf("snapshot of %d bytes: the test needs one much larger than SnapshotBytes", snap)
+	}
+	// Past SnapshotBytes but not past the snapshot: not due.
+	credit(s, 400, 420)
+	if size := s.journal.Size(); size <= 1<<10 || size >= snap || s.snapshotDue() {
+		t.Fatalf("journal %d bytes, snapshot %d bytes: due = %v, want false", size, snap, s.snapshotDue())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The loaded snapshot's size is remembered across a restart.
+	s, err = Open(Config{JournalDir: dir, SnapshotBytes: 1 << 10, SweepEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.snapSize.Load(); got != snap {
+		t.Fatalf("snapshot size after restart %d, want %d", got, snap)
+	}
+	if s.snapshotDue() {
+		t.Fatal("snapshot due right after restart")
+	}
+	for i := 420; !s.snapshotDue(); i += 20 {
+		credit(s, i, i+20)
+		if i > 10_000 {
+			t.Fatal("never due")
+		}
+	}
+	if size := s.journal.Size(); size <= snap {
+		t.Fatalf("due at %d bytes of journal, before the snapshot's %d", size, snap)
 	}
 }
