@@ -46,6 +46,9 @@ import (
 //	JITSIM_RUNS     how many times to run the whole ladder, default 1: this VM's
 //	                noise moves a run's result by a ladder step, so the report
 //	                gives each run's ratio and their median
+//	JITSIM_SLICE    interleave the targets within each step in slices of this
+//	                length (e.g. 1s), so that both meet the same VM noise;
+//	                default 0: one whole step per target
 //	JITSIM_SLOW     1 prints, per step, when the requests over 10 ms were sent
 //	                (100 ms buckets): clustered means stalls, spread means queueing
 //
@@ -68,6 +71,7 @@ type sideConfig struct {
 	report  string
 	targets map[string]bool
 	runs    int
+	slice   time.Duration
 }
 
 func sideBySideConfig(b *testing.B) sideConfig {
@@ -114,6 +118,7 @@ func sideBySideConfig(b *testing.B) sideConfig {
 	dur("JITSIM_PAUSE", &c.pause)
 	dur("JITSIM_WARMUP", &c.warmup)
 	dur("JITSIM_TIMEOUT", &c.timeout)
+	dur("JITSIM_SLICE", &c.slice)
 	if v := os.Getenv("JITSIM_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
@@ -268,15 +273,13 @@ func BenchmarkSideBySide(b *testing.B) {
 			if (i+run)%2 == 0 {
 				slices.Reverse(order) // alternate who goes first
 			}
-			for _, t := range order {
-				r := attackStep(cfg, t, rate, cfg.step, fmt.Sprintf("%s-%d", t.name, rate))
+			for _, r := range runStep(cfg, order, rate) {
 				r.run = run
 				results = append(results, r)
-				printf("run %d step %-7s %6d req/s: achieved %.0f, success %.3f%%, p99 %s, codes %v\n", run, t.name, rate, r.achieved, 100*r.success, r.p99, r.codes)
+				printf("run %d step %-7s %6d req/s: achieved %.0f, success %.3f%%, p99 %s, codes %v\n", run, r.target, rate, r.achieved, 100*r.success, r.p99, r.codes)
 				for _, e := range r.errors {
 					printf("    error: %s\n", e)
 				}
-				time.Sleep(cfg.pause)
 			}
 		}
 	}
@@ -287,6 +290,9 @@ func BenchmarkSideBySide(b *testing.B) {
 
 	out("\n### Side by side: %s, GOMAXPROCS %d, %s, step %s, pause %s, %d connections per target, timeout %s\n\n",
 		runtime.Version(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339), cfg.step, cfg.pause, cfg.conns, cfg.timeout)
+	if cfg.slice > 0 && cfg.slice < cfg.step {
+		out("Targets interleaved within each step in %s slices (JITSIM_SLICE), taken in turn.\n\n", cfg.slice)
+	}
 	if os.Getenv("JITSIM_NOSYNC") == "1" {
 		out("**JITSIM_NOSYNC=1: the gateway did not fsync. Diagnostic only; not the design §6 measurement.**\n\n")
 	}
@@ -416,9 +422,30 @@ func jitTargeter(tmpl *bodyTemplate, url string, seq *atomic.Uint64) vegeta.Targ
 	}
 }
 
-// attackStep runs one constant-rate attack with a new attacker (they are
-// single-use) over t's client and summarises it.
+// attackStep runs one constant-rate attack over t's client and summarises
+// it.
 func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name string) stepResult {
+	var acc stepAcc
+	acc.attack(cfg, t, rate, d, name)
+	return acc.result(t.name, rate, name)
+}
+
+// stepAcc accumulates the attacks of one target at one rate: a whole step,
+// or its slices when JITSIM_SLICE interleaves the targets.
+type stepAcc struct {
+	m           vegeta.Metrics // latencies, codes and errors over every slice
+	sent, spent float64        // requests and seconds of attacking, for the achieved rate
+	done        float64        // successful responses, for the throughput
+	cpu, steal  time.Duration
+	stealOK     bool
+	wall        time.Duration
+	start       time.Time
+	slow        slowTimeline
+}
+
+// attack runs one constant-rate attack with a new attacker (they are
+// single-use) and adds it to a.
+func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name string) {
 	atk := vegeta.NewAttacker(
 		vegeta.Client(t.client), // first: the options below modify its transport
 		vegeta.Connections(cfg.conns),
@@ -432,27 +459,86 @@ func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name s
 		// so waiting for one is counted as latency.
 	)
 	cpu0, steal0, wall0 := cpuTime(), stealTime(), time.Now()
-	var m vegeta.Metrics
-	var slow slowTimeline
+	if a.start.IsZero() {
+		a.start, a.stealOK = wall0, true
+	}
+	var slice vegeta.Metrics
 	for res := range atk.Attack(t.tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, name) {
-		m.Add(res)
-		slow.add(res, wall0)
+		a.m.Add(res)
+		slice.Add(res)
+		a.slow.add(res, a.start)
 	}
-	m.Close()
-	if os.Getenv("JITSIM_SLOW") == "1" {
-		slow.print(name)
+	slice.Close()
+	if slice.Rate > 0 {
+		a.sent += float64(slice.Requests)
+		a.spent += float64(slice.Requests) / slice.Rate
+		a.done += slice.Throughput * float64(slice.Requests) / slice.Rate
 	}
-	wall := time.Since(wall0).Seconds() * float64(runtime.NumCPU())
-	cpu := (cpuTime() - cpu0).Seconds() / wall
-	steal := -1.0
+	a.wall += time.Since(wall0)
+	a.cpu += cpuTime() - cpu0
 	if steal1 := stealTime(); steal0 >= 0 && steal1 >= 0 {
-		steal = (steal1 - steal0).Seconds() / wall
+		a.steal += steal1 - steal0
+	} else {
+		a.stealOK = false
 	}
-	return stepResult{
-		target: t.name, rate: rate, achieved: m.Rate, throughput: m.Throughput, success: m.Success,
-		p50: m.Latencies.P50, p90: m.Latencies.P90, p99: m.Latencies.P99, max: m.Latencies.Max,
-		requests: m.Requests, codes: m.StatusCodes, errors: m.Errors, cpu: cpu, steal: steal, timeWait: timeWaitSockets(),
+}
+
+// result summarises a.
+func (a *stepAcc) result(target string, rate int, name string) stepResult {
+	a.m.Close()
+	if os.Getenv("JITSIM_SLOW") == "1" {
+		a.slow.print(name)
 	}
+	cores := a.wall.Seconds() * float64(runtime.NumCPU())
+	r := stepResult{
+		target: target, rate: rate, success: a.m.Success,
+		p50: a.m.Latencies.P50, p90: a.m.Latencies.P90, p99: a.m.Latencies.P99, max: a.m.Latencies.Max,
+		requests: a.m.Requests, codes: a.m.StatusCodes, errors: a.m.Errors, steal: -1, timeWait: timeWaitSockets(),
+	}
+	if a.spent > 0 {
+		r.achieved, r.throughput = a.sent/a.spent, a.done/a.spent
+	}
+	if cores > 0 {
+		r.cpu = a.cpu.Seconds() / cores
+		if a.stealOK {
+			r.steal = a.steal.Seconds() / cores
+		}
+	}
+	return r
+}
+
+// runStep drives each target at rate for cfg.step, in order: one after the
+// other with a pause after each, or, with cfg.slice set, in slices of that
+// length taken in turn (first target, second, first, …), so that both see
+// the same moments of this VM's noise; the pause then follows the step.
+func runStep(cfg sideConfig, order []*sideTarget, rate int) []stepResult {
+	accs := make([]stepAcc, len(order))
+	name := func(t *sideTarget) string { return fmt.Sprintf("%s-%d", t.name, rate) }
+	if cfg.slice <= 0 || cfg.slice >= cfg.step {
+		var out []stepResult
+		for i, t := range order {
+			accs[i].attack(cfg, t, rate, cfg.step, name(t))
+			out = append(out, accs[i].result(t.name, rate, name(t)))
+			time.Sleep(cfg.pause)
+		}
+		return out
+	}
+	for left, k := cfg.step, 0; left > 0; left, k = left-cfg.slice, k+1 {
+		d := min(cfg.slice, left)
+		for j := range order {
+			i := j
+			if k%2 == 1 {
+				i = len(order) - 1 - j // alternate who goes first in each round
+			}
+			accs[i].attack(cfg, order[i], rate, d, name(order[i]))
+		}
+	}
+	out := make([]stepResult, len(order))
+	for i, t := range order {
+		out[i] = accs[i].result(t.name, rate, name(t))
+	}
+	time.Sleep(cfg.pause)
+	return out
 }
 
 // scrapeMetrics reads the gateway's Prometheus text and sums each metric
