@@ -132,11 +132,14 @@
 //
 // # Snapshots
 //
-// To bound recovery time the owner of the state calls Rotate while its own
-// mutations are stopped, serialises its state (which then reflects exactly
-// the records before the position Rotate returned), resumes, and passes the
-// bytes to WriteSnapshot. Once the snapshot is durable, segments holding only
-// records before it, and older snapshots, are removed. Load hands the newest
-// snapshot to its snap callback and then only the records at or after its
-// position to rec.
+// To bound recovery time the owner of the state calls Rotate and serialises
+// its state so that it reflects every record before the position Rotate
+// returned: either with its own mutations stopped around both, or, as the
+// reference gateway's ledger does, while appends go on, noting which later
+// records the copy already reflects. It passes the bytes (in one slice or in
+// chunks) to WriteSnapshot. Once the snapshot is durable, segments holding
+// only records before it, and older snapshots, are removed. Load hands the
+// newest snapshot to its snap callback and then the records at or after its
+// position, each with its position, to rec, so that an owner whose copy ran
+// ahead of that position can skip what it already holds.
 package journal

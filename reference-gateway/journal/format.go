@@ -70,8 +70,12 @@ func appendHeader(b []byte, magic string, p Pos) []byte {
 
 // frameChecksum returns the checksum of a record: CRC-32C of its 4 length
 // bytes followed by its payload.
-func frameChecksum(length, payload []byte) uint32 {
-	return crc32.Update(crc32.Update(0, castagnoli, length), castagnoli, payload)
+func frameChecksum(length []byte, payload ...[]byte) uint32 {
+	sum := crc32.Update(0, castagnoli, length)
+	for _, p := range payload {
+		sum = crc32.Update(sum, castagnoli, p)
+	}
+	return sum
 }
 
 // appendFrame appends data framed as one record to b.

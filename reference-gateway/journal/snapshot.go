@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 )
@@ -56,11 +55,7 @@ func (j *Journal) WriteSnapshot(p Pos, data ...[]byte) error {
 	var h [headerSize + frameHeaderSize]byte
 	appendHeader(h[:0], snapshotMagic, p)
 	binary.LittleEndian.PutUint32(h[headerSize:], uint32(size))
-	sum := crc32.Update(0, castagnoli, h[headerSize:headerSize+4])
-	for _, c := range data {
-		sum = crc32.Update(sum, castagnoli, c)
-	}
-	binary.LittleEndian.PutUint32(h[headerSize+4:], sum)
+	binary.LittleEndian.PutUint32(h[headerSize+4:], frameChecksum(h[headerSize:headerSize+4], data...))
 	if err := createFile(snapshotPath(j.dir, p), !j.opts.NoSync, append([][]byte{h[:]}, data...)...); err != nil {
 		return fmt.Errorf("journal: write snapshot: %w", err)
 	}

@@ -138,16 +138,15 @@ func (a *account) peek(i int32) hold {
 	return h
 }
 
-// hold returns slot i as a hold. The hold shares its incremental maps
-// with the account: clone it before changing it.
+// hold returns slot i as a hold. It shares its token lists and incremental
+// maps with the account: clone it before changing it.
 func (a *account) hold(i int32) *hold {
 	h := a.peek(i)
 	s := a.slots.at(i)
 	h.ID = a.str(s.id)
 	if s.more {
 		x := a.extra[i]
-		h.JIT = append([]string(nil), x.JIT...)
-		h.Txn = append([]string(nil), x.Txn...)
+		h.JIT, h.Txn = x.JIT, x.Txn
 	} else {
 		if s.jit.n != 0 {
 			h.JIT = []string{a.str(s.jit)}
