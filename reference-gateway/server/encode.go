@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"sort"
-	"unicode/utf8"
 
 	"github.com/jitsim/jitsim/jit"
 )
@@ -53,19 +52,8 @@ func appendJITResponse(b []byte, r *jit.JITResponse) []byte {
 	return append(b, "}}\n"...)
 }
 
-// appendString appends s as a JSON string; plain ASCII, the common case for
-// tokens and methods, is copied as is.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
+// appendString appends s as json.Marshal writes it.
+func appendString(b []byte, s string) []byte { return jit.AppendJSONString(b, s, true) }
 
 func appendMarshal(b []byte, v any) ([]byte, error) {
 	data, err := json.Marshal(v)

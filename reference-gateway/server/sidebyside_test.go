@@ -3,9 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -49,6 +47,9 @@ import (
 //	JITSIM_SLICE    interleave the targets within each step in slices of this
 //	                length (e.g. 1s), so that both meet the same VM noise;
 //	                default 0: one whole step per target
+//	JITSIM_PROCS    1 runs the floor and the gateway each in its own process
+//	                (this binary re-executed), apart from vegeta, as a team
+//	                runs `jitsim gateway`; default 0: all in this process
 //	JITSIM_SLOW     1 prints, per step, when the requests over 10 ms were sent
 //	                (100 ms buckets): clustered means stalls, spread means queueing
 //
@@ -72,6 +73,8 @@ type sideConfig struct {
 	targets map[string]bool
 	runs    int
 	slice   time.Duration
+	procs   bool                 // JITSIM_PROCS=1: each target in its own process
+	cpu     func() time.Duration // CPU time of every process in the run
 }
 
 func sideBySideConfig(b *testing.B) sideConfig {
@@ -133,6 +136,7 @@ func sideBySideConfig(b *testing.B) sideConfig {
 		}
 		c.runs = n
 	}
+	c.procs = os.Getenv("JITSIM_PROCS") == "1"
 	if c.step <= 0 {
 		b.Fatal("JITSIM_STEP must be positive")
 	}
@@ -193,53 +197,21 @@ func BenchmarkSideBySide(b *testing.B) {
 		b.Skip("side-by-side load test skipped in -short mode")
 	}
 	cfg := sideBySideConfig(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 
 	tmpl := loadTemplate(b, "jit_request_authorization.json", benchAccounts)
 	var seq atomic.Uint64 // request numbers: every JIT token is new
 
-	// (a) The floor.
-	floorLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	floorSrv := newSideHTTPServer(floor.Handler)
-	go floorSrv.Serve(floorLn)
-	defer floorSrv.Close()
-
-	// (b) The gateway, with a real journal and fsync, and Basic auth.
 	var logs syncBuffer
-	gwSrv, err := Open(Config{
-		JournalDir: b.TempDir(), Username: testUser, Password: testPass,
-		Logger:      slog.New(slog.NewTextHandler(&logs, nil)),
-		NoSync:      os.Getenv("JITSIM_NOSYNC") == "1",
-		CommitDelay: sideCommitDelay(b),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	gwLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- gwSrv.Serve(ctx, gwLn) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			b.Errorf("gateway serve: %v", err)
-		}
-	}()
-	fundBenchAccounts(b, gwSrv.Ledger(), benchAccounts)
+	floorBase, gwBase, cpu, stop := sideTargets(b, cfg.procs, &logs)
+	defer stop()
+	cfg.cpu = cpu
 
-	floor := &sideTarget{name: "floor", url: "http://" + floorLn.Addr().String() + "/jit"}
-	gw := &sideTarget{name: "gateway", url: "http://" + gwLn.Addr().String() + "/jit"}
+	floor := &sideTarget{name: "floor", url: floorBase + "/jit"}
+	gw := &sideTarget{name: "gateway", url: gwBase + "/jit"}
 	for _, t := range []*sideTarget{floor, gw} {
 		t.client = newSideClient(cfg)
 		t.tr = jitTargeter(tmpl, t.url, &seq)
 	}
-	gwBase := "http://" + gwLn.Addr().String()
 
 	printf := func(format string, args ...any) { fmt.Printf(format, args...) }
 	var report strings.Builder
@@ -367,7 +339,11 @@ func BenchmarkSideBySide(b *testing.B) {
 			out("gateway log: %s\n", line)
 		}
 	}
-	out("\nLoad generator (vegeta, in process), floor, gateway and journal share the machine's %d cores; CPU is this process's user+system time over the step.\n", runtime.NumCPU())
+	if cfg.procs {
+		out("\nLoad generator (vegeta, in this process), floor and gateway (each in its own child process, JITSIM_PROCS=1) share the machine's %d cores; CPU is the three processes' user+system time over the step.\n", runtime.NumCPU())
+	} else {
+		out("\nLoad generator (vegeta, in process), floor, gateway and journal share the machine's %d cores; CPU is this process's user+system time over the step.\n", runtime.NumCPU())
+	}
 
 	if cfg.report != "" {
 		if err := os.WriteFile(cfg.report, []byte(report.String()), 0o644); err != nil {
@@ -458,7 +434,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 		// queueing (coordinated omission). Connections are bounded instead,
 		// so waiting for one is counted as latency.
 	)
-	cpu0, steal0, wall0 := cpuTime(), stealTime(), time.Now()
+	cpu0, steal0, wall0 := cfg.cpu(), stealTime(), time.Now()
 	if a.start.IsZero() {
 		a.start, a.stealOK = wall0, true
 	}
@@ -475,7 +451,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 		a.done += slice.Throughput * float64(slice.Requests) / slice.Rate
 	}
 	a.wall += time.Since(wall0)
-	a.cpu += cpuTime() - cpu0
+	a.cpu += cfg.cpu() - cpu0
 	if steal1 := stealTime(); steal0 >= 0 && steal1 >= 0 {
 		a.steal += steal1 - steal0
 	} else {
@@ -650,7 +626,7 @@ func BenchmarkFloorHandler(b *testing.B) {
 
 // sideCommitDelay is JITSIM_COMMIT_DELAY (a Go duration; the journal's
 // default when unset).
-func sideCommitDelay(b *testing.B) time.Duration {
+func sideCommitDelay(b testing.TB) time.Duration {
 	v := os.Getenv("JITSIM_COMMIT_DELAY")
 	if v == "" {
 		return 0
