@@ -2,8 +2,6 @@ package ledger
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"hash/maphash"
 	"math"
 	"sync"
@@ -13,7 +11,8 @@ import (
 )
 
 // Journal is where the ledger writes its records: Append queues one and
-// returns its position at once; Wait returns when that position is durable.
+// returns its position at once (it must copy data, which the ledger reuses);
+// Wait returns when that position is durable.
 // *journal.Journal implements it.
 type Journal interface {
 	Append(data []byte) (pos, error)
@@ -35,6 +34,7 @@ const shardCount = 64
 type shard struct {
 	mu       sync.Mutex
 	accounts map[Key]*account
+	enc      []byte // scratch for encoding one record; the journal copies it
 }
 
 // Ledger is the in-process Store: accounts spread over shards, each with its
@@ -203,11 +203,11 @@ func (l *Ledger) commit(s *shard, a *account, rec *record) (pos, error) {
 		a = newAccount(rec.Acct)
 		s.accounts[rec.Acct] = a
 	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return 0, fmt.Errorf("encode record: %w", err)
+	s.enc = appendRecord(s.enc[:0], rec)
+	if cap(s.enc) > 64<<10 {
+		defer func() { s.enc = nil }() // one huge record: do not keep its buffer
 	}
-	p, err := l.log.Append(data)
+	p, err := l.log.Append(s.enc)
 	if err != nil {
 		return 0, jit.Errorf(jit.EINTERNAL, "journal append: %w", err)
 	}

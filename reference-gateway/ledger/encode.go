@@ -1,0 +1,137 @@
+package ledger
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/jitsim/jitsim/jit"
+)
+
+// appendRecord appends r's journal encoding: exactly what json.Marshal
+// writes for it (TestAppendRecord and FuzzAppendRecord check that byte for
+// byte), without reflection or a fresh buffer per record, because every
+// decision writes one.
+func appendRecord(b []byte, r *record) []byte {
+	b = append(b, `{"a":{"t":`...)
+	b = jit.AppendJSONString(b, r.Acct.Token, true)
+	b = append(b, `,"c":`...)
+	b = jit.AppendJSONString(b, r.Acct.Currency, true)
+	b = append(b, `},"at":`...)
+	b = strconv.AppendInt(b, r.At, 10)
+	if r.Ledger != 0 {
+		b = append(b, `,"l":`...)
+		b = strconv.AppendInt(b, r.Ledger, 10)
+	}
+	if r.Hold != nil {
+		b = append(b, `,"h":`...)
+		b = appendHold(b, r.Hold)
+	}
+	if a := r.Answer; a != nil {
+		b = append(b, `,"ans":{"jit":`...)
+		b = jit.AppendJSONString(b, a.JIT, true)
+		b = append(b, `,"ok":`...)
+		b = strconv.AppendBool(b, a.Approved)
+		b = append(b, `,"amt":`...)
+		b = strconv.AppendInt(b, a.Amount, 10)
+		if a.Reason != "" {
+			b = append(b, `,"reason":`...)
+			b = jit.AppendJSONString(b, a.Reason, true)
+		}
+		b = append(b, `,"at":`...)
+		b = strconv.AppendInt(b, a.At, 10)
+		b = append(b, '}')
+	}
+	if r.Seen != "" {
+		b = append(b, `,"seen":`...)
+		b = jit.AppendJSONString(b, r.Seen, true)
+	}
+	if c := r.Credit; c != nil {
+		b = append(b, `,"credit":{"key":`...)
+		b = jit.AppendJSONString(b, c.Key, true)
+		b = append(b, `,"amt":`...)
+		b = strconv.AppendInt(b, c.Amount, 10)
+		b = append(b, '}')
+	}
+	if r.Day != "" {
+		b = append(b, `,"day":`...)
+		b = jit.AppendJSONString(b, r.Day, true)
+	}
+	if r.Count != 0 {
+		b = append(b, `,"count":`...)
+		b = strconv.AppendInt(b, int64(r.Count), 10)
+	}
+	return append(b, '}')
+}
+
+func appendHold(b []byte, h *hold) []byte {
+	b = append(b, `{"id":`...)
+	b = jit.AppendJSONString(b, h.ID, true)
+	b = append(b, `,"jit":`...)
+	b = appendStrings(b, h.JIT)
+	b = append(b, `,"txn":`...)
+	b = appendStrings(b, h.Txn)
+	b = append(b, `,"auth":`...)
+	b = strconv.AppendInt(b, h.Auth, 10)
+	b = append(b, `,"auth_known":`...)
+	b = strconv.AppendBool(b, h.AuthKnown)
+	b = append(b, `,"incr":`...)
+	b = appendMap(b, h.Incr, appendInt)
+	b = append(b, `,"void":`...)
+	b = appendMap(b, h.Void, strconv.AppendBool)
+	b = append(b, `,"released":`...)
+	b = strconv.AppendInt(b, h.Released, 10)
+	b = append(b, `,"consumed":`...)
+	b = strconv.AppendInt(b, h.Consumed, 10)
+	b = append(b, `,"state":`...)
+	b = jit.AppendJSONString(b, string(h.State), true)
+	b = append(b, `,"debit":`...)
+	b = strconv.AppendBool(b, h.Debit)
+	b = append(b, `,"debited":`...)
+	b = strconv.AppendInt(b, h.Debited, 10)
+	b = append(b, `,"created":`...)
+	b = strconv.AppendInt(b, h.Created, 10)
+	b = append(b, `,"closed":`...)
+	b = strconv.AppendInt(b, h.Closed, 10)
+	return append(b, '}')
+}
+
+func appendInt(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }
+
+// appendStrings appends v as a JSON array; nil is null, as json.Marshal
+// writes it.
+func appendStrings(b []byte, v []string) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jit.AppendJSONString(b, s, true)
+	}
+	return append(b, ']')
+}
+
+// appendMap appends m as a JSON object with its keys sorted, as
+// json.Marshal writes it (nil is null).
+func appendMap[V int64 | bool](b []byte, m map[string]V, appendValue func([]byte, V) []byte) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jit.AppendJSONString(b, k, true)
+		b = append(b, ':')
+		b = appendValue(b, m[k])
+	}
+	return append(b, '}')
+}
