@@ -63,6 +63,31 @@ func (a basicAuth) check(r *http.Request) error {
 	return nil
 }
 
+// readAll reads r to its end like io.ReadAll, into a buffer sized for
+// length bytes when that is known and at most limit, so that a body of the
+// announced length is read without growing and copying the buffer. length
+// is only a hint: a body longer or shorter than announced is read whole.
+func readAll(r io.Reader, length, limit int64) ([]byte, error) {
+	size := int64(512)
+	if length > 0 && length <= limit {
+		size = length + 1 // room to see EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append grow it
+		}
+	}
+}
+
 // readBody checks the method, credentials and content type, and reads the
 // body up to limit bytes.
 func readBody(w http.ResponseWriter, r *http.Request, auth basicAuth, limit int64) ([]byte, error) {
@@ -73,13 +98,13 @@ func readBody(w http.ResponseWriter, r *http.Request, auth basicAuth, limit int6
 	if err := auth.check(r); err != nil {
 		return nil, err
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != "application/json" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && mt != "text/json") {
 			return nil, jit.Errorf(jit.EMEDIATYPE, "content type %q is not application/json", ct)
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
