@@ -20,6 +20,7 @@ func (s *Server) handleJIT(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	defer releaseBody(body)
 	t, err := jit.DecodeTransaction(body)
 	if err != nil {
 		s.metrics.rejected("jit", err)

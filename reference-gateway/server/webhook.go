@@ -27,6 +27,7 @@ type webhookResult struct {
 // once every event's effect is durable, and a duplicate event is booked once.
 func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, s.auth, s.cfg.MaxBodyBytes)
+	defer releaseBody(body)
 	if err == nil {
 		err = s.checkSignature(r, body)
 	}
