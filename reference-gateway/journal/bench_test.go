@@ -144,10 +144,12 @@ func BenchmarkRawFsync(b *testing.B) {
 
 var (
 	pacedDuration = flag.Duration("paced", 2*time.Second, "how long BenchmarkPaced measures each rate (after a quarter-second warm-up)")
-	// The pacing of the spare segment file's background fill, to compare
-	// others with BenchmarkPaced's "spare" variant.
-	flagSpareFlush = flag.Int64("spareflush", spareFlushBytes, "BenchmarkPaced: bytes between syncs of the spare segment's fill")
-	flagSpareRest  = flag.Duration("sparerest", spareRest, "BenchmarkPaced: rest after each sync of the spare segment's fill")
+	// The pace of background I/O (the spare segment file's fill), to
+	// compare others with BenchmarkPaced's "spare" variant.
+	flagSpareFlush = flag.Int64("spareflush", bgSyncBytes, "BenchmarkPaced: bytes between syncs of the spare segment's fill")
+	flagSpareRest  = flag.Duration("sparerest", bgRest, "BenchmarkPaced: rest after each sync of the spare segment's fill")
+	flagShrink     = flag.Int64("shrink", bgShrinkBytes, "BenchmarkPaced: bytes an obsolete file shrinks per step before it is removed")
+	flagSnapBytes  = flag.Int("snapbytes", 128<<20, "BenchmarkPaced: size of the snapshot the \"snapshot\" variant writes")
 )
 
 // pacedRecord is about the size of a ledger decision record.
@@ -165,14 +167,17 @@ var pacedRecord = bytes.Repeat([]byte("p"), 700)
 // Run it with -benchtime 1x.
 //
 // The variants: "delay" is the default adaptive commit delay, "nodelay" has
-// CommitDelay -1, and "spare" is the default with the flusher's spare
-// segment file being zero-filled and fsynced (64 MiB) during the measured
-// run, which happens once per segment.
+// CommitDelay -1, "spare" is the default with the flusher's spare segment
+// file being zero-filled and fsynced (64 MiB) during the measured run, which
+// happens once per segment, and "snapshot" is the default while a snapshot
+// of -snapbytes (128 MiB) is written and the one before it, as large, is
+// removed. -spareflush, -sparerest and -shrink set the background pace
+// (huge values turn it off: -spareflush=1e15 -shrink=1e15).
 func BenchmarkPaced(b *testing.B) {
 	for _, arrivals := range []string{"even", "poisson"} {
 		for _, rate := range []int{2000, 4000, 8000} {
-			for _, v := range []string{"delay", "nodelay", "spare"} {
-				if v == "spare" && arrivals == "poisson" {
+			for _, v := range []string{"delay", "nodelay", "spare", "snapshot"} {
+				if (v == "spare" || v == "snapshot") && arrivals == "poisson" {
 					continue
 				}
 				b.Run(fmt.Sprintf("%s/rate=%d/%s", arrivals, rate, v), func(b *testing.B) {
@@ -180,7 +185,7 @@ func BenchmarkPaced(b *testing.B) {
 					if v == "nodelay" {
 						opts.CommitDelay = -1
 					}
-					benchPaced(b, opts, arrivals == "poisson", rate, v == "spare")
+					benchPaced(b, opts, arrivals == "poisson", rate, v)
 				})
 			}
 		}
@@ -196,16 +201,47 @@ type pacedResult struct {
 	elapsed        time.Duration
 }
 
-func benchPaced(b *testing.B, opts Options, poisson bool, rate int, spare bool) {
-	spareFlushBytes, spareRest = *flagSpareFlush, *flagSpareRest
+func benchPaced(b *testing.B, opts Options, poisson bool, rate int, variant string) {
+	bgSyncBytes, bgRest, bgShrinkBytes = *flagSpareFlush, *flagSpareRest, *flagShrink
+	spare := variant == "spare"
 	j := benchJournal(b, opts)
+	var snap []byte
+	var snapTook time.Duration
+	if variant == "snapshot" {
+		snap = bytes.Repeat([]byte("s"), *flagSnapBytes)
+		p, _ := j.Rotate()
+		if err := j.WriteSnapshot(p, snap); err != nil { // the one to remove
+			b.Fatal(err)
+		}
+	}
 	var res pacedResult
 	for range b.N {
 		runPaced(b, j, poisson, rate, time.Second/4, nil) // warm-up
 		if spare {
 			j.prep.request()
 		}
+		done := make(chan error, 1)
+		if snap != nil {
+			go func() {
+				time.Sleep(*pacedDuration / 8)
+				start := time.Now()
+				p, err := j.Rotate()
+				if err == nil {
+					err = j.WriteSnapshot(p, snap)
+				}
+				snapTook = time.Since(start)
+				done <- err
+			}()
+		} else {
+			done <- nil
+		}
 		res = runPaced(b, j, poisson, rate, *pacedDuration, &res)
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	if snap != nil {
+		b.ReportMetric(float64(snapTook)/1e6, "snapshot-ms")
 	}
 	b.StopTimer()
 	q := func(f float64) float64 {

@@ -77,7 +77,7 @@ func (j *Journal) WriteSnapshot(p Pos, data ...[]byte) error {
 
 	var errs []error
 	for _, path := range obsolete {
-		if err := os.Remove(path); err != nil && !errNotExist(err) {
+		if err := removePaced(path); err != nil && !errNotExist(err) {
 			errs = append(errs, err)
 		}
 	}
