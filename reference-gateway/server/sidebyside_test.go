@@ -152,6 +152,9 @@ type sideTarget struct {
 	url    string
 	client *http.Client // its own pool of keep-alive connections, no proxy
 	tr     vegeta.Targeter
+	// metrics is the gateway's /metrics URL ("" for the floor), read
+	// around each attack for the journal's slow fsyncs.
+	metrics string
 }
 
 // stepResult is one target at one rate.
@@ -167,6 +170,7 @@ type stepResult struct {
 	requests   uint64
 	codes      map[string]int
 	errors     []string
+	slowSyncs  int     // gateway: journal fsyncs over 5 ms during the step (-1: none measured)
 	cpu        float64 // process CPU over the step, as a fraction of all cores
 	steal      float64 // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
 	timeWait   int     // TIME_WAIT sockets after the step
@@ -207,7 +211,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	cfg.cpu = cpu
 
 	floor := &sideTarget{name: "floor", url: floorBase + "/jit"}
-	gw := &sideTarget{name: "gateway", url: gwBase + "/jit"}
+	gw := &sideTarget{name: "gateway", url: gwBase + "/jit", metrics: gwBase + "/metrics"}
 	for _, t := range []*sideTarget{floor, gw} {
 		t.client = newSideClient(cfg)
 		t.tr = jitTargeter(tmpl, t.url, &seq)
@@ -274,17 +278,22 @@ func BenchmarkSideBySide(b *testing.B) {
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
 		out("GOMEMLIMIT=%s\n\n", v)
 	}
-	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | TIME_WAIT |\n", runtime.NumCPU())
-	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|\n")
+	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | fsyncs > 5 ms | TIME_WAIT |\n", runtime.NumCPU())
+	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		steal := "–"
 		if r.steal >= 0 {
 			steal = fmt.Sprintf("%.1f%%", 100*r.steal)
 		}
-		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %d |\n",
+		slowSyncs := "–"
+		if r.slowSyncs >= 0 {
+			slowSyncs = strconv.Itoa(r.slowSyncs)
+		}
+		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %d |\n",
 			r.run, r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
-			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, r.timeWait)
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, r.timeWait)
 	}
+	out("\n\"fsyncs > 5 ms\" counts the gateway journal's group commits whose write and fdatasync took over 5 ms during the step (its /metrics histogram): every request waiting on one waits that long, so many of them mean the disk, not the gateway's code, set that step's tail.\n")
 	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms):\n\n")
 	var ratios []float64
 	var floors, gws []int
@@ -417,6 +426,8 @@ type stepAcc struct {
 	wall        time.Duration
 	start       time.Time
 	slow        slowTimeline
+	slowSyncs   float64 // journal fsyncs over 5 ms, gateway only
+	syncsOK     bool
 }
 
 // attack runs one constant-rate attack with a new attacker (they are
@@ -434,6 +445,10 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 		// queueing (coordinated omission). Connections are bounded instead,
 		// so waiting for one is counted as latency.
 	)
+	var m0 map[string]float64
+	if t.metrics != "" {
+		m0, _ = scrapeMetrics(t.client, t.metrics)
+	}
 	cpu0, steal0, wall0 := cfg.cpu(), stealTime(), time.Now()
 	if a.start.IsZero() {
 		a.start, a.stealOK = wall0, true
@@ -452,6 +467,12 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 	}
 	a.wall += time.Since(wall0)
 	a.cpu += cfg.cpu() - cpu0
+	if m0 != nil {
+		if m1, err := scrapeMetrics(t.client, t.metrics); err == nil {
+			a.slowSyncs += slowFsyncs(m1) - slowFsyncs(m0)
+			a.syncsOK = true
+		}
+	}
 	if steal1 := stealTime(); steal0 >= 0 && steal1 >= 0 {
 		a.steal += steal1 - steal0
 	} else {
@@ -470,6 +491,10 @@ func (a *stepAcc) result(target string, rate int, name string) stepResult {
 		target: target, rate: rate, success: a.m.Success,
 		p50: a.m.Latencies.P50, p90: a.m.Latencies.P90, p99: a.m.Latencies.P99, max: a.m.Latencies.Max,
 		requests: a.m.Requests, codes: a.m.StatusCodes, errors: a.m.Errors, steal: -1, timeWait: timeWaitSockets(),
+		slowSyncs: -1,
+	}
+	if a.syncsOK {
+		r.slowSyncs = int(a.slowSyncs)
 	}
 	if a.spent > 0 {
 		r.achieved, r.throughput = a.sent/a.spent, a.done/a.spent
@@ -551,6 +576,11 @@ func scrapeMetrics(c *http.Client, url string) (map[string]float64, error) {
 		out[name] += v
 	}
 	return out, sc.Err()
+}
+
+// slowFsyncs is how many of the journal's fsyncs in m took over 5 ms.
+func slowFsyncs(m map[string]float64) float64 {
+	return m["jitsim_gateway_journal_fsync_seconds_count"] - m[`jitsim_gateway_journal_fsync_seconds_bucket{le="0.005"}`]
 }
 
 // cpuTime is this process's user and system CPU time so far.
