@@ -3,7 +3,6 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -91,40 +90,14 @@ type crashChild struct {
 // it has printed its address: the journal is loaded and it is listening.
 func startCrashChild(ctx context.Context, t *testing.T, dir string) *crashChild {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"=1", crashDirEnv+"="+dir)
-	c := &crashChild{cmd: cmd}
-	cmd.Stderr = io.MultiWriter(os.Stderr, &c.stderr)
-	stdin, err := cmd.StdinPipe()
+	c := &crashChild{}
+	var err error
+	c.cmd, c.stdin, c.base, err = startHelperProcess(ctx, "TestCrashHelperProcess",
+		[]string{crashChildEnv + "=1", crashDirEnv + "=" + dir}, io.MultiWriter(os.Stderr, &c.stderr))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("gateway child: %v", err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c.stdin = stdin
 	t.Cleanup(func() { c.kill() })
-	line := make(chan string, 1)
-	go func() {
-		l, _ := bufio.NewReader(stdout).ReadString('\n')
-		line <- l
-	}()
-	select {
-	case l := <-line:
-		addr, ok := strings.CutPrefix(strings.TrimSpace(l), "listening ")
-		if !ok {
-			c.kill()
-			t.Fatalf("gateway child did not start: %q", l)
-		}
-		c.base = "http://" + addr
-	case <-ctx.Done():
-		c.kill()
-		t.Fatal("gateway child did not print its address before the deadline")
-	}
 	return c
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,30 +86,54 @@ type sideChild struct {
 // logs. It returns once the child has printed its address.
 func startSideChild(b *testing.B, kind, dir string, logs io.Writer) *sideChild {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSideTargetProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sideChildEnv+"="+kind, sideDirEnv+"="+dir)
-	cmd.Stderr = logs
-	stdin, err := cmd.StdinPipe()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd, stdin, base, err := startHelperProcess(ctx, "TestSideTargetProcess", []string{sideChildEnv + "=" + kind, sideDirEnv + "=" + dir}, logs)
 	if err != nil {
-		b.Fatal(err)
+		b.Fatalf("%s child: %v", kind, err)
+	}
+	return &sideChild{cmd: cmd, stdin: stdin, base: base}
+}
+
+// startHelperProcess runs the test binary again as the helper test named
+// test, with env added to the environment and its stderr going to stderr.
+// It returns once the helper has printed "listening ADDR" on stdout, with
+// the helper's stdin (the helper exits when it closes) and http://ADDR. If
+// the helper prints anything else first, or ctx ends first, it kills the
+// helper and returns an error.
+func startHelperProcess(ctx context.Context, test string, env []string, stderr io.Writer) (cmd *exec.Cmd, stdin io.WriteCloser, base string, err error) {
+	cmd = exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = stderr
+	if stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, nil, "", err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		b.Fatal(err)
+		return nil, nil, "", err
 	}
 	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
+		return nil, nil, "", err
 	}
-	c := &sideChild{cmd: cmd, stdin: stdin}
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
-	if !ok {
-		c.stop()
-		b.Fatalf("%s child did not start: %q", kind, line)
+	line := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(stdout)
+		l, _ := r.ReadString('\n')
+		line <- l
+		io.Copy(io.Discard, r) // whatever else it prints, such as PASS
+	}()
+	select {
+	case l := <-line:
+		if addr, ok := strings.CutPrefix(strings.TrimSpace(l), "listening "); ok {
+			return cmd, stdin, "http://" + addr, nil
+		}
+		err = fmt.Errorf("it did not start: %q", l)
+	case <-ctx.Done():
+		err = errors.New("it did not print its address in time")
 	}
-	c.base = "http://" + addr
-	go io.Copy(io.Discard, stdout) // the test framework's PASS line
-	return c
+	cmd.Process.Kill()
+	cmd.Wait()
+	return nil, nil, "", err
 }
 
 // stop closes the child's stdin and waits for it to exit (a minute at
