@@ -130,6 +130,16 @@
 // Appends after Open continue at the logical end of the last segment, not at
 // the end of its file.
 //
+// A known limit: a machine crash (not a process crash: the kernel's page
+// cache survives that) during the fdatasync of a batch that spans several
+// disk pages can leave a later page of the batch on disk and an earlier one
+// not, if the disk writes its cache out of order. Nothing in that batch was
+// acknowledged, so nothing acknowledged is lost. But Open sees valid records
+// after the tear and reports a *CorruptError instead of truncating the tail.
+// The records carry no batch boundaries that would let it tell this torn last
+// batch from corruption in acknowledged records. A per-batch header with the
+// batch's length and checksum would; that is a format change not made yet.
+//
 // # Snapshots
 //
 // To bound recovery time the owner of the state calls Rotate and serialises
