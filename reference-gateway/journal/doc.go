@@ -22,7 +22,7 @@
 // Every segment and snapshot file starts with a 16-byte header:
 //
 //	offset 0  magic    4 bytes  "JLOG" (segment) or "JSNP" (snapshot)
-//	offset 4  version  uint32 little-endian, 2 (1 is still read)
+//	offset 4  version  uint32 little-endian, 3 (1 and 2 are still read)
 //	offset 8  position uint64 little-endian, the position in the file name
 //
 // After the header come records, each framed as
@@ -33,13 +33,29 @@
 //	offset 8  payload  length bytes
 //
 // Because the checksum covers the length, a flipped length byte is caught.
+//
+// # Batches (version 3)
+//
+// A version 3 segment holds batch frames, one per group commit: the same
+// 8-byte frame header, but with bit 31 of the length set (no record length
+// reaches it), whose payload is the batch's record frames back to back. A
+// batch is written with one write and one fdatasync, so it is the unit that
+// a crash can tear. A machine crash during that fdatasync can leave some of
+// its disk pages written and others not, in any order; the batch frame lets
+// recovery see the whole batch as one torn frame, where record frames alone
+// would show a later record of the batch whole after a missing one, which
+// looks like damage to acknowledged records. The records inside a batch
+// whose checksum holds must all be valid; if one is not, that is damage.
+// Version 1 and 2 segments hold bare record frames; a journal opened on a
+// version 2 last segment keeps appending to it in that framing, and every
+// segment it starts is version 3.
 // A segment record is at most MaxRecordSize bytes, so a garbage length is
 // reported as corruption instead of being allocated. A snapshot holds exactly
 // one record (up to MaxSnapshotSize bytes) that ends at the end of the file.
 // The records of a segment are at consecutive positions starting at the one
 // in its name, and each segment starts where the previous one ends.
 //
-// # Preallocated segments (version 2)
+// # Preallocated segments (version 2 and later)
 //
 // A segment file is created at its full size, Options.SegmentSize (64 MiB by
 // default), with zeros written over all of it and fsynced, before its name
@@ -112,8 +128,9 @@
 //
 // Open reads every segment that the newest snapshot does not make obsolete.
 // A crash in the middle of a commit leaves a torn tail on the last segment:
-// a final record that is partial or fails its checksum, or stray bytes after
-// the last record, with no valid record anywhere after them. Open
+// a final record (in version 3, a final batch) that is partial, zeroed or
+// fails its checksum, or stray bytes after the last record, with no valid
+// record (in version 3, no valid batch frame) anywhere after them. Open
 // overwrites the torn tail with zeros (and syncs), so the logical end is the
 // end of the last valid record and later records are written over zeros;
 // what it removes was never acknowledged. Any other damage is returned as a
@@ -125,20 +142,17 @@
 //   - any invalid record in a segment that is not the last (the rest of
 //     such a segment after an all-zero header is not read: a record lost
 //     there shows as a gap before the next segment);
-//   - a bad header, a corrupt snapshot, a gap between segments.
+//   - a bad header, a corrupt snapshot, a gap between segments;
+//   - in version 3, a frame without the batch flag, or an invalid record
+//     inside a batch whose own checksum holds.
+//
+// In version 1 and 2 segments a batch is not marked, so a machine crash
+// that wrote a later page of the last batch but not an earlier one is
+// reported as damage there (nothing acknowledged is lost either way); in
+// version 3 it is a torn tail (testdata/v3-torn-batch).
 //
 // Appends after Open continue at the logical end of the last segment, not at
 // the end of its file.
-//
-// A known limit: a machine crash (not a process crash: the kernel's page
-// cache survives that) during the fdatasync of a batch that spans several
-// disk pages can leave a later page of the batch on disk and an earlier one
-// not, if the disk writes its cache out of order. Nothing in that batch was
-// acknowledged, so nothing acknowledged is lost. But Open sees valid records
-// after the tear and reports a *CorruptError instead of truncating the tail.
-// The records carry no batch boundaries that would let it tell this torn last
-// batch from corruption in acknowledged records. A per-batch header with the
-// batch's length and checksum would; that is a format change not made yet.
 //
 // # Snapshots
 //

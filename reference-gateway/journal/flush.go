@@ -12,8 +12,8 @@ import (
 type batch struct {
 	first  Pos
 	last   Pos
-	rotate bool // start a new segment at first before writing
-	buf    []byte
+	rotate bool          // start a new segment at first before writing
+	buf    []byte        // a batch frame header (filled in by commit), then the record frames
 	done   chan struct{} // closed when the batch is durable or has failed
 	err    error         // set before done is closed
 }
@@ -31,7 +31,8 @@ func (b *batch) records() int {
 
 // newBatch returns an empty batch starting at first. j.mu must be held.
 func (j *Journal) newBatch(first Pos) *batch {
-	b := &batch{first: first, last: first - 1, buf: j.spare, done: make(chan struct{})}
+	var hdr [frameHeaderSize]byte
+	b := &batch{first: first, last: first - 1, buf: append(j.spare[:0], hdr[:]...), done: make(chan struct{})}
 	j.spare = nil
 	return b
 }
@@ -112,7 +113,7 @@ func (j *Journal) run() {
 		next, start := j.next, time.Now()
 
 		j.mu.Unlock()
-		rotated, err := j.commit(b)
+		rotated, written, err := j.commit(b)
 		j.mu.Lock()
 
 		j.delay.observe(j.next-next, time.Since(start))
@@ -126,8 +127,8 @@ func (j *Journal) run() {
 			j.size.Add(headerSize)
 			j.segFirst = max(j.segFirst, b.first)
 		}
-		j.segs[len(j.segs)-1].size += int64(len(b.buf))
-		j.size.Add(int64(len(b.buf)))
+		j.segs[len(j.segs)-1].size += written
+		j.size.Add(written)
 		if n := b.records(); n > 0 {
 			j.durable = b.last
 			j.delay.prev = n
@@ -254,35 +255,43 @@ func (d *delayState) plan(limit time.Duration, have int) (time.Duration, int) {
 
 // commit starts a new segment if b asks for one or does not fit in the
 // current one, then writes b's records at the segment's logical end and
-// syncs them. It reports whether it started a segment (at b.first).
-func (j *Journal) commit(b *batch) (rotated bool, err error) {
+// syncs them: as one batch frame in a version 3 segment, as bare record
+// frames in an older one. It reports whether it started a segment (at
+// b.first) and how many bytes it wrote.
+func (j *Journal) commit(b *batch) (rotated bool, written int64, err error) {
 	if b.rotate {
 		if err := j.rotate(b.first); err != nil {
-			return false, fmt.Errorf("journal: rotate: %w", err)
+			return false, 0, fmt.Errorf("journal: rotate: %w", err)
 		}
 		rotated = true
 	}
-	if len(b.buf) == 0 {
-		return rotated, nil
+	if b.records() == 0 {
+		return rotated, 0, nil
 	}
 	if j.wOff > headerSize && j.wOff+int64(len(b.buf)) > j.wCap {
 		// The segment is full. (An empty one takes the batch and grows.)
 		if err := j.rotate(b.first); err != nil {
-			return rotated, fmt.Errorf("journal: rotate: %w", err)
+			return rotated, 0, fmt.Errorf("journal: rotate: %w", err)
 		}
 		rotated = true
 	}
-	start := time.Now()
-	if _, err := j.w.WriteAt(b.buf, j.wOff); err != nil {
-		return rotated, fmt.Errorf("journal: write: %w", err)
+	out := b.buf[frameHeaderSize:]
+	if j.wBatched {
+		fillBatchHeader(b.buf)
+		out = b.buf
 	}
-	j.wOff += int64(len(b.buf))
+	start := time.Now()
+	if _, err := j.w.WriteAt(out, j.wOff); err != nil {
+		return rotated, 0, fmt.Errorf("journal: write: %w", err)
+	}
+	j.wOff += int64(len(out))
+	written = int64(len(out))
 	j.writes.Add(1)
 	if j.opts.NoSync {
-		return rotated, nil
+		return rotated, written, nil
 	}
 	if err := j.w.Datasync(); err != nil {
-		return rotated, fmt.Errorf("journal: sync: %w", err)
+		return rotated, 0, fmt.Errorf("journal: sync: %w", err)
 	}
 	took := time.Since(start)
 	j.syncs.Add(1)
@@ -293,7 +302,7 @@ func (j *Journal) commit(b *batch) (rotated bool, err error) {
 		j.prep.request()
 		j.spareAsked = true
 	}
-	return rotated, nil
+	return rotated, written, nil
 }
 
 // rotate creates the segment that starts at first and makes it the one the
@@ -324,7 +333,7 @@ func (j *Journal) rotate(first Pos) error {
 	j.prep.request()
 	j.spareAsked = true
 	old := j.w
-	j.w, j.wOff, j.wCap = j.wrapFile(f), headerSize, size
+	j.w, j.wOff, j.wCap, j.wBatched = j.wrapFile(f), headerSize, size, true
 	return old.Close()
 }
 

@@ -38,10 +38,26 @@ const (
 const (
 	// version is the format version written in new files' headers. Version
 	// 2 segments are preallocated and zero-filled, so an all-zero frame
-	// header ends their records. Version 1 files (appended, never padded)
-	// are still read: the same rules read them correctly.
-	version    = 2
-	minVersion = 1
+	// header ends their records. Version 3 segments hold batch frames (see
+	// batchFlag) instead of bare record frames. Version 1 and 2 files are
+	// still read, and a version 1 or 2 last segment is appended to in its
+	// own format until the next segment starts.
+	version      = 3
+	minVersion   = 1
+	batchVersion = 3 // the first version whose segments hold batch frames
+
+	// batchFlag marks the length field of a batch frame: one group commit's
+	// record frames, framed again as a whole, so that recovery can tell a
+	// torn last batch (whose later disk pages may have been written while
+	// earlier ones were not) from damage to acknowledged records. Record
+	// lengths never reach bit 31.
+	batchFlag = 1 << 31
+
+	// maxBatchPayload is the largest batch a reader accepts; Options.
+	// MaxBatchBytes is capped at maxBatchBytes so that a batch, even one
+	// holding a single record longer than the cap, stays below it.
+	maxBatchBytes   = 64 << 20
+	maxBatchPayload = maxBatchBytes + frameHeaderSize + MaxRecordSize
 
 	headerSize      = 16
 	frameHeaderSize = 8
@@ -76,6 +92,38 @@ func frameChecksum(length []byte, payload ...[]byte) uint32 {
 		sum = crc32.Update(sum, castagnoli, p)
 	}
 	return sum
+}
+
+// fillBatchHeader writes the batch frame header into the first
+// frameHeaderSize bytes of b, which the batch's record frames follow.
+func fillBatchHeader(b []byte) {
+	binary.LittleEndian.PutUint32(b[:4], uint32(len(b)-frameHeaderSize)|batchFlag)
+	binary.LittleEndian.PutUint32(b[4:8], frameChecksum(b[:4], b[frameHeaderSize:]))
+}
+
+// splitBatch calls fn with each record of a batch frame's payload, which
+// must be whole, valid record frames with nothing after them; it returns a
+// description of the first problem otherwise (or fn's error).
+func splitBatch(payload []byte, fn func([]byte) error) (problem string, err error) {
+	for off := 0; off < len(payload); {
+		if len(payload)-off < frameHeaderSize {
+			return fmt.Sprintf("partial record header at batch offset %d", off), nil
+		}
+		h := payload[off : off+frameHeaderSize]
+		n := int(binary.LittleEndian.Uint32(h[:4]))
+		if n > MaxRecordSize || n > len(payload)-off-frameHeaderSize {
+			return fmt.Sprintf("bad record length %d at batch offset %d", n, off), nil
+		}
+		data := payload[off+frameHeaderSize : off+frameHeaderSize+n]
+		if frameChecksum(h[:4], data) != binary.LittleEndian.Uint32(h[4:]) {
+			return fmt.Sprintf("record checksum mismatch at batch offset %d", off), nil
+		}
+		if err := fn(data); err != nil {
+			return "", err
+		}
+		off += frameHeaderSize + n
+	}
+	return "", nil
 }
 
 // appendFrame appends data framed as one record to b.
@@ -115,6 +163,10 @@ type recordReader struct {
 	max  int64 // largest valid payload
 	hdr  [frameHeaderSize]byte
 
+	// batched is set for a version 3 segment: its frames are batch frames,
+	// whose length field carries batchFlag, holding record frames.
+	batched bool
+
 	// zeroEnds makes an all-zero frame header (or fewer than 8 bytes
 	// before size, all zero) the end of the records, as in a segment's
 	// preallocated tail. Without it, the reader knows where the records
@@ -138,8 +190,12 @@ func newRecordReader(r io.Reader, path string, size int64, magic string, p Pos, 
 	if string(h[:4]) != magic {
 		return nil, rr.corrupt(0, fmt.Sprintf("bad magic %q, want %q", h[:4], magic))
 	}
-	if v := binary.LittleEndian.Uint32(h[4:8]); v < minVersion || v > version {
+	v := binary.LittleEndian.Uint32(h[4:8])
+	if v < minVersion || v > version {
 		return nil, rr.corrupt(4, fmt.Sprintf("unsupported version %d", v))
+	}
+	if magic == segmentMagic && v >= batchVersion {
+		rr.batched, rr.max = true, maxBatchPayload
 	}
 	if hp := binary.LittleEndian.Uint64(h[8:]); hp != p {
 		return nil, rr.corrupt(8, fmt.Sprintf("header position %d does not match file name", hp))
@@ -178,6 +234,12 @@ func (rr *recordReader) next(buf []byte) ([]byte, error) {
 		return nil, io.EOF
 	}
 	n := int64(binary.LittleEndian.Uint32(rr.hdr[:4]))
+	if rr.batched {
+		if n&batchFlag == 0 {
+			return nil, rr.corrupt(rr.off, "frame is not a batch")
+		}
+		n &^= batchFlag
+	}
 	if n > rr.max {
 		return nil, rr.corrupt(rr.off, fmt.Sprintf("record length %d exceeds maximum %d", n, rr.max))
 	}
@@ -199,12 +261,18 @@ func (rr *recordReader) next(buf []byte) ([]byte, error) {
 }
 
 // validFrameAfter returns the offset of the first byte position at or after
-// from, and before size, where a valid record frame starts, or -1 if there is
-// none. Open uses it to tell a torn tail (nothing valid after the bad record)
+// from, and before size, where a valid frame starts, or -1 if there is none:
+// with batched, a batch frame (batchFlag set, at most maxBatchPayload), so
+// that the record frames inside a torn batch do not count; otherwise a
+// record frame. Open uses it to tell a torn tail (nothing valid after the bad record)
 // from corruption in the middle of a segment. A valid frame's header is
 // never all zeros (the checksum of an empty record is not 0), so runs of
 // zeros, such as a segment's preallocated tail, are skipped quickly.
-func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
+func validFrameAfter(f io.ReaderAt, from, size int64, batched bool) (int64, error) {
+	limit := int64(MaxRecordSize)
+	if batched {
+		limit = maxBatchPayload
+	}
 	buf := make([]byte, 1<<20)
 	var base, end int64 // buf[:end-base] holds the file's bytes [base, end)
 	for y := from; y+frameHeaderSize <= size; y++ {
@@ -229,8 +297,14 @@ func validFrameAfter(f io.ReaderAt, from, size int64) (int64, error) {
 			continue
 		}
 		n := int64(binary.LittleEndian.Uint32(h[:4]))
+		if batched {
+			if n&batchFlag == 0 {
+				continue
+			}
+			n &^= batchFlag
+		}
 		stop := y + frameHeaderSize + n
-		if n > MaxRecordSize || stop > size {
+		if n > limit || stop > size {
 			continue
 		}
 		var sum uint32

@@ -20,7 +20,8 @@ type Options struct {
 	// NoSync skips fsync and fdatasync (tests and benchmarks of other
 	// layers only; never the default). It also turns off CommitDelay.
 	NoSync bool
-	// MaxBatchBytes caps one group-commit write (default 4 MiB). A single
+	// MaxBatchBytes caps one group-commit write (default 4 MiB, at most
+	// 64 MiB). A single
 	// record larger than the cap is written alone.
 	MaxBatchBytes int
 	// SegmentSize is the size of a new segment file (default
@@ -112,6 +113,7 @@ type Journal struct {
 	w          segmentFile // the last segment, open for writing
 	wOff       int64       // where the next batch goes in w: its logical end
 	wCap       int64       // w's preallocated size
+	wBatched   bool        // w is a version 3 segment: batches get a batch frame
 	spareAsked bool        // a spare has been requested for w's successor
 	delay      delayState
 
@@ -179,8 +181,10 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func(Pos, []byte) error) 
 	if err != nil {
 		return err
 	}
-	var scratch []byte // reused for records before from, which are skipped
-	for p := s.first; ; p++ {
+	var scratch []byte // reused for records (or batches) before from, which are skipped
+	p := s.first
+	for {
+		batchStart := rr.off
 		var buf []byte
 		if p < from {
 			buf = scratch
@@ -192,12 +196,39 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func(Pos, []byte) error) 
 		if err != nil {
 			return err
 		}
-		if p < from {
-			scratch = data
+		if !rr.batched {
+			if p >= from {
+				if err := rec(p, data); err != nil {
+					return fmt.Errorf("journal: load record %d: %w", p, err)
+				}
+			} else {
+				scratch = data
+			}
+			p++
 			continue
 		}
-		if err := rec(p, data); err != nil {
-			return fmt.Errorf("journal: load record %d: %w", p, err)
+		// A batch: its records are subslices of data, which is not
+		// reused once any of them has been handed to rec.
+		handed := false
+		problem, err := splitBatch(data, func(r []byte) error {
+			defer func() { p++ }()
+			if p < from {
+				return nil
+			}
+			handed = true
+			if err := rec(p, r); err != nil {
+				return fmt.Errorf("journal: load record %d: %w", p, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if problem != "" {
+			return rr.corrupt(batchStart, "batch: "+problem)
+		}
+		if !handed {
+			scratch = data
 		}
 	}
 }
@@ -223,7 +254,7 @@ func (j *Journal) Append(data []byte) (Pos, error) {
 		if err := j.writable(); err != nil {
 			return 0, err
 		}
-		if len(j.cur.buf) == 0 || len(j.cur.buf)+n <= j.opts.MaxBatchBytes {
+		if j.cur.records() == 0 || len(j.cur.buf)+n <= j.opts.MaxBatchBytes {
 			break
 		}
 		j.spaceWaiters++

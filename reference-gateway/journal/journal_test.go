@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -77,12 +78,45 @@ func waitT(t testing.TB, j *Journal, p Pos) {
 
 // logicalSize returns the bytes of a segment holding recs: its header and
 // their frames.
-func logicalSize(recs []string) int64 {
-	n := int64(headerSize)
+func logicalSize(recs []string, batches int) int64 {
+	n := int64(headerSize) + int64(batches)*frameHeaderSize
 	for _, r := range recs {
 		n += frameHeaderSize + int64(len(r))
 	}
 	return n
+}
+
+// onDiskSize is the sum of the logical sizes of dir's segments, where their
+// frames end, as a fresh reader finds them.
+func onDiskSize(t testing.TB, dir string) int64 {
+	t.Helper()
+	var total int64
+	for _, name := range files(t, dir) {
+		first, ok := parseName(name, segmentExt)
+		if !ok {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr, err := newRecordReader(f, path, fileSize(t, path), segmentMagic, first, MaxRecordSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr.zeroEnds = true
+		for {
+			if _, err := rr.next(nil); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.Close()
+		total += rr.off
+	}
+	return total
 }
 
 // journalFiles returns the names of the files in dir, sorted, leaving out
@@ -185,7 +219,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("record %d = %q, want %q", k, r, recName(700+k))
 		}
 	}
-	if got, want := j.Size(), logicalSize(recs); got != want {
+	if got, want := j.Size(), onDiskSize(t, dir); got != want || got <= logicalSize(recs, 0) {
 		t.Errorf("Size = %d, want %d", got, want)
 	}
 	if got, want := fileSize(t, filepath.Join(dir, fileName(701, segmentExt))), int64(DefaultSegmentSize); got != want {
@@ -453,11 +487,11 @@ func TestBatchCap(t *testing.T) {
 	total := 0
 	for _, n := range writes {
 		total += n
-		if n > max && n != frameHeaderSize+1000 {
+		if n > max && n != 2*frameHeaderSize+1000 {
 			t.Errorf("write of %d bytes, cap %d", n, max)
 		}
 	}
-	if want := 400*58 + 1008; total != want {
+	if want := 400*58 + 1008 + frameHeaderSize*len(writes); total != want {
 		t.Errorf("wrote %d bytes, want %d", total, want)
 	}
 	j, _, recs := openT(t, dir, Options{})
@@ -557,9 +591,9 @@ func TestTornTailEveryOffset(t *testing.T) {
 	j, _, _ := openT(t, src, Options{NoSync: true, SegmentSize: segSize})
 	payloads := []string{"", "a", "0123456789", strings.Repeat("x", 100), "last"}
 	ends := []int64{headerSize}
-	for _, p := range payloads {
-		appendT(t, j, p)
-		ends = append(ends, ends[len(ends)-1]+frameHeaderSize+int64(len(p)))
+	for _, p := range payloads { // one batch each: a batch header and a record frame
+		waitT(t, j, appendT(t, j, p))
+		ends = append(ends, ends[len(ends)-1]+2*frameHeaderSize+int64(len(p)))
 	}
 	closeT(t, j)
 	full, err := os.ReadFile(filepath.Join(src, fileName(1, segmentExt)))
@@ -630,11 +664,11 @@ func TestGarbageTail(t *testing.T) {
 	for _, gap := range []int64{0, 1, 4096, 50000} {
 		dir := t.TempDir()
 		j, _, _ := openT(t, dir, Options{SegmentSize: 64 << 10})
-		appendT(t, j, "a")
+		waitT(t, j, appendT(t, j, "a"))
 		waitT(t, j, appendT(t, j, "b"))
 		closeT(t, j)
 		path := filepath.Join(dir, fileName(1, segmentExt))
-		end := logicalSize([]string{"a", "b"})
+		end := logicalSize([]string{"a", "b"}, 2)
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -668,8 +702,8 @@ func TestGarbageTail(t *testing.T) {
 func TestLoadDetectsDamage(t *testing.T) {
 	dir := t.TempDir()
 	j, _, _ := openT(t, dir, Options{})
-	appendT(t, j, recName(1))
-	appendT(t, j, recName(2))
+	waitT(t, j, appendT(t, j, recName(1))) // batch 16..40
+	waitT(t, j, appendT(t, j, recName(2))) // batch 40..64, record 2's payload at 56
 	closeT(t, j)
 	j, err := Open(dir, Options{})
 	if err != nil {
@@ -681,12 +715,12 @@ func TestLoadDetectsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteAt([]byte{'R'}, 40) // first payload byte of record 2
+	f.WriteAt([]byte{'R'}, 56) // first payload byte of record 2
 	f.Close()
 	_, recs, err := loadAll(j)
 	var ce *CorruptError
-	if !errors.As(err, &ce) || ce.Path != path || ce.Offset != 32 || ce.Reason != "checksum mismatch" {
-		t.Fatalf("Load = %v, want a checksum mismatch at offset 32 of %s", err, path)
+	if !errors.As(err, &ce) || ce.Path != path || ce.Offset != 40 || ce.Reason != "checksum mismatch" {
+		t.Fatalf("Load = %v, want a checksum mismatch at offset 40 of %s", err, path)
 	}
 	if !slices.Equal(recs, []string{recName(1)}) {
 		t.Errorf("records before the damage = %q", recs)

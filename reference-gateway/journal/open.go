@@ -36,6 +36,7 @@ func open(dir string, opts Options, wrap func(*os.File) segmentFile) (*Journal, 
 	if opts.MaxBatchBytes <= 0 {
 		opts.MaxBatchBytes = DefaultMaxBatchBytes
 	}
+	opts.MaxBatchBytes = min(opts.MaxBatchBytes, maxBatchBytes)
 	if opts.SegmentSize <= 0 {
 		opts.SegmentSize = DefaultSegmentSize
 	}
@@ -105,7 +106,7 @@ func (j *Journal) recover() (*os.File, error) {
 		j.segs = []segment{{first: first, size: headerSize}}
 		j.next = first
 		j.size.Store(headerSize)
-		j.wOff, j.wCap = headerSize, max(j.opts.SegmentSize, headerSize)
+		j.wOff, j.wCap, j.wBatched = headerSize, max(j.opts.SegmentSize, headerSize), true
 		return f, nil
 	}
 
@@ -117,7 +118,7 @@ func (j *Journal) recover() (*os.File, error) {
 			return nil, &CorruptError{Path: path, Offset: 0, Reason: fmt.Sprintf("segment starts at position %d, want %d", first, want)}
 		}
 		last := i == len(segs)-1
-		n, end, size, err := j.checkSegment(path, first, last)
+		n, end, size, batched, err := j.checkSegment(path, first, last)
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +129,7 @@ func (j *Journal) recover() (*os.File, error) {
 			if f, err = os.OpenFile(path, os.O_RDWR, 0); err != nil {
 				return nil, fmt.Errorf("journal: %w", err)
 			}
-			j.wOff, j.wCap = end, size
+			j.wOff, j.wCap, j.wBatched = end, size, batched
 		}
 	}
 	j.next = want
@@ -178,7 +179,8 @@ func isJournalName(name string) bool {
 
 // checkSegment validates the segment at path, which must start at position
 // first, and returns its number of records, its logical end (the offset just
-// past the last record) and its size. Its records end at an all-zero frame
+// past the last record), its size and whether it holds batch frames
+// (version 3). Its records end at an all-zero frame
 // header or at the end of the file. In the last segment, an invalid record
 // with no valid record anywhere after it is a torn tail, as are non-zero
 // bytes after the end with no valid record among them: checkSegment
@@ -186,58 +188,68 @@ func isJournalName(name string) bool {
 // the last are not read: the flusher synced the segment, with any torn tail
 // zeroed by an earlier Open, before it started the next one, and a record
 // lost from its end shows as a gap before the next segment.
-func (j *Journal) checkSegment(path string, first Pos, last bool) (n, end, size int64, err error) {
+func (j *Journal) checkSegment(path string, first Pos, last bool) (n, end, size int64, batched bool, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("journal: %w", err)
+		return 0, 0, 0, false, fmt.Errorf("journal: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("journal: %w", err)
+		return 0, 0, 0, false, fmt.Errorf("journal: %w", err)
 	}
 	size = fi.Size()
 	rr, err := newRecordReader(f, path, size, segmentMagic, first, MaxRecordSize)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, false, err
 	}
 	rr.zeroEnds = true
 	buf := make([]byte, 0, 64<<10)
 	for {
+		start := rr.off
 		data, err := rr.next(buf)
 		if err == nil {
 			buf = data[:0]
-			n++
+			if !rr.batched {
+				n++
+				continue
+			}
+			// A batch whose checksum holds was written whole: bad record
+			// frames inside it are damage, never a torn tail.
+			problem, _ := splitBatch(data, func([]byte) error { n++; return nil })
+			if problem != "" {
+				return 0, 0, 0, false, rr.corrupt(start, "batch: "+problem)
+			}
 			continue
 		}
 		var ce *CorruptError
 		if err != io.EOF && !errors.As(err, &ce) {
-			return 0, 0, 0, err
+			return 0, 0, 0, false, err
 		}
 		if !last {
 			if ce != nil {
-				return 0, 0, 0, ce
+				return 0, 0, 0, false, ce
 			}
-			return n, rr.off, size, nil
+			return n, rr.off, size, rr.batched, nil
 		}
 		from, to, ferr := nonZeroSpan(f, rr.off, size)
 		if ferr != nil {
-			return 0, 0, 0, fmt.Errorf("journal: %s: %w", path, ferr)
+			return 0, 0, 0, false, fmt.Errorf("journal: %s: %w", path, ferr)
 		}
 		if from < 0 {
-			return n, rr.off, size, nil // the records end at the zeros
+			return n, rr.off, size, rr.batched, nil // the records end at the zeros
 		}
-		at, ferr := validFrameAfter(f, rr.off+1, size)
+		at, ferr := validFrameAfter(f, rr.off+1, size, rr.batched)
 		if ferr != nil {
-			return 0, 0, 0, fmt.Errorf("journal: %s: %w", path, ferr)
+			return 0, 0, 0, false, fmt.Errorf("journal: %s: %w", path, ferr)
 		}
 		switch {
 		case at >= 0 && ce != nil:
-			return 0, 0, 0, ce
+			return 0, 0, 0, false, ce
 		case at >= 0:
-			return 0, 0, 0, rr.corrupt(rr.off, fmt.Sprintf("zero frame header before a valid record at offset %d", at))
+			return 0, 0, 0, false, rr.corrupt(rr.off, fmt.Sprintf("zero frame header before a valid record at offset %d", at))
 		}
-		return n, rr.off, size, j.zeroTail(f, from, to+1)
+		return n, rr.off, size, rr.batched, j.zeroTail(f, from, to+1)
 	}
 }
 

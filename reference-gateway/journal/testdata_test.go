@@ -29,7 +29,7 @@ func segBytes(first Pos, recs ...[]byte) []byte { return pad(rawSeg(first, recs.
 // rawSeg returns the header and records of a segment starting at first,
 // without the zero-filled tail.
 func rawSeg(first Pos, recs ...[]byte) []byte {
-	b := appendHeader(nil, segmentMagic, first)
+	b := put32(appendHeader(nil, segmentMagic, first), 4, 2)
 	for _, rec := range recs {
 		b = appendFrame(b, rec)
 	}
@@ -43,7 +43,30 @@ func pad(b []byte) []byte { return append(bytes.Clone(b), make([]byte, segPad-le
 func v1Seg(first Pos, recs ...[]byte) []byte { return put32(rawSeg(first, recs...), 4, 1) }
 
 func snapBytes(p Pos, data []byte) []byte {
-	return appendFrame(appendHeader(nil, snapshotMagic, p), data)
+	return appendFrame(put32(appendHeader(nil, snapshotMagic, p), 4, 2), data)
+}
+
+// batchFrame returns recs as one version 3 batch frame.
+func batchFrame(recs ...[]byte) []byte {
+	b := make([]byte, frameHeaderSize)
+	for _, rec := range recs {
+		b = appendFrame(b, rec)
+	}
+	fillBatchHeader(b)
+	return b
+}
+
+// rebatch returns b with its batch header computed again.
+func rebatch(b []byte) []byte {
+	b = bytes.Clone(b)
+	fillBatchHeader(b)
+	return b
+}
+
+// v3Seg returns a version 3 segment starting at first holding batches,
+// zero-filled to segPad bytes.
+func v3Seg(first Pos, batches ...[]byte) []byte {
+	return pad(cat(append([][]byte{appendHeader(nil, segmentMagic, first)}, batches...)...))
 }
 
 func frame(data []byte) []byte { return appendFrame(nil, data) }
@@ -105,7 +128,7 @@ func testdataDirs() map[string]map[string][]byte {
 		// zeros end the records only if nothing valid follows them.
 		"zeroed-middle": {seg1: pad(cat(four[:32], make([]byte, 16), four[48:]))},
 		"bad-magic":     {seg1: pad(cat([]byte("XLOG"), three[4:]))},
-		"bad-version":   {seg1: pad(put32(three, 4, 3))},
+		"bad-version":   {seg1: pad(put32(three, 4, 4))},
 		// a segment file renamed: its header says it starts at 7.
 		"header-mismatch": {seg1: segBytes(7, r(1))},
 		// a torn record in a segment that is not the last one.
@@ -138,6 +161,21 @@ func testdataDirs() map[string]map[string][]byte {
 		"v1-torn-payload": {seg1: cat(v1Seg(1, r(1), r(2), r(3)), frame(r(4))[:12])},
 		// version 1 then version 2, as after an upgrade.
 		"v1-then-v2": {seg1: v1Seg(1, r(1), r(2), r(3)), seg4: segBytes(4, r(4), r(5))},
+		// version 2 then version 3, as after an upgrade.
+		"v2-then-v3": {seg1: pad(three), seg4: v3Seg(4, batchFrame(r(4), r(5)))},
+		// version 3: two batches, records 1-2 (16..56) and 3 (56..80).
+		"v3-valid": {seg1: v3Seg(1, batchFrame(r(1), r(2)), batchFrame(r(3)))},
+		// version 3: the batch of records 3-5 (56..112) torn as a machine
+		// crash can leave it when the disk wrote its pages out of order:
+		// its first 16 bytes (batch header, record 3's frame header) never
+		// reached the disk, the rest did. Nothing in it was acknowledged.
+		"v3-torn-batch": {seg1: v3Seg(1, batchFrame(r(1), r(2)), make([]byte, 16), batchFrame(r(3), r(4), r(5))[16:])},
+		// version 3: the first batch's payload damaged, a valid batch after.
+		"v3-corrupt-batch": {seg1: v3Seg(1, flip(batchFrame(r(1), r(2)), 30, 0x04), batchFrame(r(3)))},
+		// version 3: a batch whose own checksum holds around a damaged record.
+		"v3-bad-record": {seg1: v3Seg(1, rebatch(flip(batchFrame(r(1), r(2)), 34, 0x04)), batchFrame(r(3)))},
+		// version 3: a bare record frame where a batch must be, then a batch.
+		"v3-not-batch": {seg1: v3Seg(1, frame(r(1)), batchFrame(r(2)))},
 	}
 }
 
@@ -202,7 +240,7 @@ func TestTestdata(t *testing.T) {
 		{name: "huge-length", err: &corrupt{seg1, 32, "record length 4294967280 exceeds maximum 16777216"}},
 		{name: "zeroed-middle", err: &corrupt{seg1, 32, "zero frame header before a valid record at offset 48"}},
 		{name: "bad-magic", err: &corrupt{seg1, 0, `bad magic "XLOG", want "JLOG"`}},
-		{name: "bad-version", err: &corrupt{seg1, 4, "unsupported version 3"}},
+		{name: "bad-version", err: &corrupt{seg1, 4, "unsupported version 4"}},
 		{name: "header-mismatch", err: &corrupt{seg1, 8, "header position 7 does not match file name"}},
 		{name: "corrupt-nonlast", err: &corrupt{seg1, 64, "checksum mismatch"}},
 		{name: "gap", err: &corrupt{seg5, 0, "segment starts at position 5, want 4"}},
@@ -215,6 +253,12 @@ func TestTestdata(t *testing.T) {
 		{name: "zero-tail", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
 		{name: "v1-torn-payload", recs: recs(1, 3), ends: map[string]int64{seg1: 64}, nextWant: 4},
 		{name: "v1-then-v2", recs: recs(1, 5), ends: map[string]int64{seg1: 64, seg4: 48}, nextWant: 6},
+		{name: "v2-then-v3", recs: recs(1, 5), ends: map[string]int64{seg1: 64, seg4: 56}, nextWant: 6},
+		{name: "v3-valid", recs: recs(1, 3), ends: map[string]int64{seg1: 80}, nextWant: 4},
+		{name: "v3-torn-batch", recs: recs(1, 2), ends: map[string]int64{seg1: 56}, nextWant: 3},
+		{name: "v3-corrupt-batch", err: &corrupt{seg1, 16, "checksum mismatch"}},
+		{name: "v3-bad-record", err: &corrupt{seg1, 16, "batch: record checksum mismatch at batch offset 16"}},
+		{name: "v3-not-batch", err: &corrupt{seg1, 16, "frame is not a batch"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := filepath.Join("testdata", tc.name)
@@ -306,4 +350,46 @@ func recs(from, to int) []string {
 		s = append(s, recName(i))
 	}
 	return s
+}
+
+// TestLegacyAppend opens a version 2 journal: appends go on in version 2
+// framing in its last segment (a reader would reject a batch frame there),
+// load back after a reopen, and the next segment is version 3.
+func TestLegacyAppend(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range readDir(t, filepath.Join("testdata", "valid")) {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	versionOf := func(name string) uint32 {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return binary.LittleEndian.Uint32(data[4:8])
+	}
+	j, _, _ := openT(t, dir, Options{SegmentSize: segPad})
+	waitT(t, j, appendT(t, j, recName(4)))
+	waitT(t, j, appendT(t, j, recName(5)))
+	p, err := j.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitT(t, j, appendT(t, j, recName(6)))
+	closeT(t, j)
+	if v := versionOf(seg1); v != 2 {
+		t.Errorf("%s is version %d after appends, want 2", seg1, v)
+	}
+	if v := versionOf(fileName(p, segmentExt)); v != version {
+		t.Errorf("the segment after the rotation is version %d, want %d", v, version)
+	}
+	j, _, got := openT(t, dir, Options{SegmentSize: segPad})
+	defer closeT(t, j)
+	if want := recs(1, 6); !slices.Equal(got, want) {
+		t.Errorf("loaded %q, want %q", got, want)
+	}
+	if j.Size() != 64+32+16+8+16 {
+		t.Errorf("Size = %d, want %d (records 1-5 framed bare in version 2, record 6 in a batch)", j.Size(), 64+32+16+8+16)
+	}
 }
