@@ -110,10 +110,11 @@ func splitBatch(payload []byte, fn func([]byte) error) (problem string, err erro
 			return fmt.Sprintf("partial record header at batch offset %d", off), nil
 		}
 		h := payload[off : off+frameHeaderSize]
-		n := int(binary.LittleEndian.Uint32(h[:4]))
-		if n > MaxRecordSize || n > len(payload)-off-frameHeaderSize {
-			return fmt.Sprintf("bad record length %d at batch offset %d", n, off), nil
+		n64 := int64(binary.LittleEndian.Uint32(h[:4]))
+		if n64 > MaxRecordSize || n64 > int64(len(payload)-off-frameHeaderSize) {
+			return fmt.Sprintf("bad record length %d at batch offset %d", n64, off), nil
 		}
+		n := int(n64)
 		data := payload[off+frameHeaderSize : off+frameHeaderSize+n]
 		if frameChecksum(h[:4], data) != binary.LittleEndian.Uint32(h[4:]) {
 			return fmt.Sprintf("record checksum mismatch at batch offset %d", off), nil
