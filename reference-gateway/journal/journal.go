@@ -21,8 +21,7 @@ type Options struct {
 	// layers only; never the default). It also turns off CommitDelay.
 	NoSync bool
 	// MaxBatchBytes caps one group-commit write (default 4 MiB, at most
-	// 64 MiB). A single
-	// record larger than the cap is written alone.
+	// 64 MiB). A single record larger than the cap is written alone.
 	MaxBatchBytes int
 	// SegmentSize is the size of a new segment file (default
 	// DefaultSegmentSize, 64 MiB): it is created at that size, filled with
@@ -211,13 +210,14 @@ func (j *Journal) loadSegment(s segment, from Pos, rec func(Pos, []byte) error) 
 		// reused once any of them has been handed to rec.
 		handed := false
 		problem, err := splitBatch(data, func(r []byte) error {
-			defer func() { p++ }()
-			if p < from {
+			q := p
+			p++
+			if q < from {
 				return nil
 			}
 			handed = true
-			if err := rec(p, r); err != nil {
-				return fmt.Errorf("journal: load record %d: %w", p, err)
+			if err := rec(q, r); err != nil {
+				return fmt.Errorf("journal: load record %d: %w", q, err)
 			}
 			return nil
 		})

@@ -273,4 +273,26 @@ func (a *account) prune(cutoff int64) {
 			delete(a.seen, t)
 		}
 	}
+	for t := range a.long {
+		if !a.refers(t) {
+			delete(a.long, t)
+		}
+	}
+}
+
+// refers reports whether anything the account keeps is known by t: a hold
+// (by ID, JIT or transaction token), an answer or an applied event.
+func (a *account) refers(t tok) bool {
+	if _, ok := a.answers[t]; ok {
+		return true
+	}
+	if _, ok := a.seen[t]; ok {
+		return true
+	}
+	for _, kind := range []uint8{kID, kJIT, kTxn} {
+		if _, ok := a.index[ikey{kind, t}]; ok {
+			return true
+		}
+	}
+	return false
 }

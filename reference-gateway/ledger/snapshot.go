@@ -222,7 +222,7 @@ func (a *account) clone() *account {
 
 // snapshot returns the account as a snapshot stores it.
 func (a *account) snapshot() snapAccount {
-	sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: copyMap(a.days), Last: a.last}
+	sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: a.days, Last: a.last} // a is a clone
 	a.slots.each(func(i int32, _ *slot) { sa.Holds = append(sa.Holds, a.hold(i)) })
 	for t := range a.answers {
 		ans, _ := a.answer(a.str(t))
@@ -286,15 +286,4 @@ func (l *Ledger) Sweep(ctx context.Context, expireBefore, pruneBefore time.Time)
 		}
 	}
 	return expired, nil
-}
-
-func copyMap[K comparable, V any](m map[K]V) map[K]V {
-	if len(m) == 0 {
-		return nil
-	}
-	c := make(map[K]V, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

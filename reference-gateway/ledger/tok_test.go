@@ -37,6 +37,23 @@ func TestTokKeys(t *testing.T) {
 	}
 }
 
+// TestPruneForgetsLongTokens checks that pruning drops the text of a long
+// token once nothing is known by it, and keeps it while something is.
+func TestPruneForgetsLongTokens(t *testing.T) {
+	a := newAccount(usd("u"))
+	long := func(s string) string { return s + strings.Repeat("-", 60) }
+	a.apply(&record{At: 10, Seen: long("event")})
+	a.apply(&record{Answer: &answer{JIT: long("old"), Approved: true, Amount: 5, At: 10}})
+	a.apply(&record{Answer: &answer{JIT: long("new"), Approved: true, Amount: 5, At: 30}})
+	if len(a.long) != 3 {
+		t.Fatalf("%d long texts kept, want 3", len(a.long))
+	}
+	a.prune(20)
+	if len(a.long) != 1 || a.str(mkTok(long("new"))) != long("new") {
+		t.Fatalf("after pruning before 20: long texts %v, want only the newer answer's", a.long)
+	}
+}
+
 // Tokens longer than Marqeta's 36 characters, in any role, behave like any
 // other: found, shown in full, replayed and snapshotted.
 func TestLongTokens(t *testing.T) {
