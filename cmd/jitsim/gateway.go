@@ -7,8 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -37,6 +35,7 @@ func gatewayFlags(w io.Writer, cfg *server.Config, addr, auth, configFile, logLe
 	fs.BoolVar(&cfg.PartialApprovals, "partial-approvals", false, "approve the available balance for partial-approval capable points of sale")
 	fs.DurationVar(&cfg.HoldExpiry, "hold-expiry", 35*24*time.Hour, "expire holds no webhook closed after this long (negative: never)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
+	fs.BoolVar(&cfg.HoldProcessor, "hold-processor", true, "the journal's flusher keeps its Go processor through each fdatasync, and GOMAXPROCS is one above the cores unless set (see reference-gateway/README.md)")
 	fs.StringVar(logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprint(w, `Usage: jitsim gateway [flags]
@@ -45,7 +44,8 @@ Runs the reference gateway: POST /jit, POST /webhooks, POST /graphql,
 GET /healthz, GET /readyz, GET /metrics. Every approval, credit and webhook
 is fsynced to the journal before it is acknowledged; on start the journal is
 replayed. SIGINT or SIGTERM drains requests and syncs before exit.
-The garbage collector runs at GOGC=400 unless GOGC is set.
+The garbage collector runs at GOGC=400 unless GOGC is set, and, with
+--hold-processor (the default), GOMAXPROCS is one above the cores unless set.
 
 Flags:
 `)
@@ -78,10 +78,8 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return &usageError{"--log-level: " + err.Error()}
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if os.Getenv("GOGC") == "" {
-		// The ledger's live heap grows with traffic; collecting less often
-		// keeps GC pauses out of the decision latency's tail. GOGC overrides.
-		debug.SetGCPercent(400)
+	if tuned := server.TuneRuntime(cfg.HoldProcessor); tuned != "" {
+		cfg.Logger.Info("go runtime tuned", "set", tuned)
 	}
 	s, err := server.Open(cfg)
 	if err != nil {

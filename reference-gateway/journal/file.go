@@ -19,10 +19,19 @@ type segmentFile interface {
 	Close() error
 }
 
-// osFile is a segmentFile on an *os.File.
-type osFile struct{ *os.File }
+// osFile is a segmentFile on an *os.File; hold makes its Datasync keep the
+// goroutine's Go processor (Options.HoldProcessor).
+type osFile struct {
+	*os.File
+	hold bool
+}
 
-func (f osFile) Datasync() error { return datasync(f.File) }
+func (f osFile) Datasync() error {
+	if f.hold {
+		return datasyncHeld(f.File)
+	}
+	return datasync(f.File)
+}
 
 // mkdir creates dir if it does not exist, and then fsyncs its parent so the
 // new directory entry is durable.

@@ -342,7 +342,7 @@ func (j *Journal) wrapFile(f *os.File) segmentFile {
 	if j.wrap != nil {
 		return j.wrap(f)
 	}
-	return osFile{f}
+	return osFile{f, j.opts.HoldProcessor}
 }
 
 // fail stops the journal after the flusher failed to commit b: b, every

@@ -48,6 +48,20 @@ type Options struct {
 	// millisecond late when the process is otherwise idle; a delay that
 	// overruns its cap then ends with the next Append.
 	CommitDelay time.Duration
+	// HoldProcessor makes the flusher issue each group commit's fdatasync
+	// as a raw system call (Linux only; elsewhere it has no effect), so
+	// that its goroutine keeps its Go processor (P) while the disk
+	// flushes. A goroutine in an ordinary blocking system call loses its P
+	// to other work within tens of microseconds; under load no P is idle when the
+	// sync returns, and the flusher then waits in the scheduler's global
+	// run queue, behind the requests being decoded, before it can wake the
+	// appenders whose records the sync made durable. Holding the P takes
+	// that wait out of every acknowledgement. The costs: the held P runs
+	// nothing else until the sync returns, so run with GOMAXPROCS one above
+	// the cores (`jitsim gateway` does), and a stop-the-world phase of the
+	// garbage collector waits for the sync in progress to finish.
+	// Background writes (snapshots, the spare segment) never hold a P.
+	HoldProcessor bool
 	// OnSync, when set, is called by the flusher after each group commit
 	// with the time its write and sync took (for a latency metric). It must
 	// be fast and must not call the journal.

@@ -233,10 +233,15 @@ func TestRoundTrip(t *testing.T) {
 // TestConcurrentAppend runs 100 goroutines appending 100 records each and
 // checks every record is loaded at the position Append returned, so each
 // goroutine's records are in its own order.
-func TestConcurrentAppend(t *testing.T) {
+func TestConcurrentAppend(t *testing.T) { concurrentAppend(t, Options{}) }
+
+// concurrentAppend appends from 100 goroutines, each waiting for each of its
+// records, and checks that a reopened journal holds every record at the
+// position Append gave it, in each goroutine's order.
+func concurrentAppend(t *testing.T, opts Options) {
 	const goroutines, per = 100, 100
 	dir := t.TempDir()
-	j, _, _ := openT(t, dir, Options{})
+	j, _, _ := openT(t, dir, opts)
 	var mu sync.Mutex
 	at := make(map[Pos]string)
 	var wg sync.WaitGroup

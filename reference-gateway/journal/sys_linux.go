@@ -48,6 +48,32 @@ func datasync(f *os.File) error {
 	return nil
 }
 
+// datasyncHeld is datasync issued as a raw system call, which does not tell
+// the Go scheduler that the goroutine blocks: it keeps its processor (P)
+// while the disk flushes, and runs on the moment the flush returns (see
+// Options.HoldProcessor).
+func datasyncHeld(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = retryEINTR(func() error {
+			if _, _, e := syscall.RawSyscall(syscall.SYS_FDATASYNC, fd, 0, 0); e != 0 {
+				return e
+			}
+			return nil
+		})
+	}); err != nil {
+		return err
+	}
+	if serr != nil {
+		return &os.PathError{Op: "fdatasync", Path: f.Name(), Err: serr}
+	}
+	return nil
+}
+
 func retryEINTR(fn func() error) error {
 	for {
 		if err := fn(); err != syscall.EINTR {

@@ -11,3 +11,6 @@ func allocate(f *os.File, size int64) (bool, error) { return false, nil }
 // datasync is (*os.File).Sync where fdatasync(2) is not available (on
 // darwin, Sync is fcntl F_FULLFSYNC).
 func datasync(f *os.File) error { return f.Sync() }
+
+// datasyncHeld is datasync: Options.HoldProcessor has an effect on Linux only.
+func datasyncHeld(f *os.File) error { return datasync(f) }

@@ -47,6 +47,11 @@ type Config struct {
 	// more records under load (journal.Options.CommitDelay: 0 is its
 	// default, 1 ms; negative turns it off).
 	CommitDelay time.Duration
+	// HoldProcessor makes the journal's flusher keep its Go processor
+	// through each fdatasync (journal.Options.HoldProcessor): off by
+	// default here; `jitsim gateway` turns it on and runs with GOMAXPROCS
+	// one above the cores.
+	HoldProcessor bool
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).

@@ -58,9 +58,11 @@ func TestCrashHelperProcess(t *testing.T) {
 		os.Exit(0)
 	}()
 	time.AfterFunc(2*time.Minute, func() { os.Exit(4) })
+	// The journal syncs as under `jitsim gateway`: holding its processor.
+	TuneRuntime(true)
 	s, err := Open(Config{
 		JournalDir: os.Getenv(crashDirEnv), Username: testUser, Password: testPass,
-		SnapshotBytes: 32 << 10, SweepEvery: 10 * time.Millisecond,
+		SnapshotBytes: 32 << 10, SweepEvery: 10 * time.Millisecond, HoldProcessor: true,
 	})
 	if err != nil {
 		fmt.Printf("open: %v\n", err)

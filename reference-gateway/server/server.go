@@ -51,7 +51,7 @@ func Open(cfg Config) (*Server, error) {
 		return nil, jit.Errorf(jit.EINVALID, "no journal directory")
 	}
 	m := newMetrics()
-	j, err := journal.Open(cfg.JournalDir, journal.Options{NoSync: cfg.NoSync, CommitDelay: cfg.CommitDelay, OnSync: m.fsyncs.observe})
+	j, err := journal.Open(cfg.JournalDir, journal.Options{NoSync: cfg.NoSync, CommitDelay: cfg.CommitDelay, HoldProcessor: cfg.HoldProcessor, OnSync: m.fsyncs.observe})
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}

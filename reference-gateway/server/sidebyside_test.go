@@ -41,6 +41,8 @@ import (
 //	JITSIM_TARGETS  which targets to drive, default floor,gateway (one alone is for profiling)
 //	JITSIM_NOSYNC   1 turns the gateway's fsync off: a diagnostic, never the measurement
 //	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 1ms)
+//	JITSIM_HOLDP    0 turns Config.HoldProcessor off (and with it the extra
+//	                processor TuneRuntime adds); default on, as `jitsim gateway` runs
 //	JITSIM_RUNS     how many times to run the whole ladder, default 1: this VM's
 //	                noise moves a run's result by a ladder step, so the report
 //	                gives each run's ratio and their median
@@ -206,6 +208,12 @@ func BenchmarkSideBySide(b *testing.B) {
 	var seq atomic.Uint64 // request numbers: every JIT token is new
 
 	var logs syncBuffer
+	var tuned string
+	if !cfg.procs {
+		// Both targets run in this process, tuned as `jitsim gateway` tunes
+		// its own (with JITSIM_PROCS=1 only the gateway's child is).
+		tuned = TuneRuntime(os.Getenv("JITSIM_HOLDP") != "0")
+	}
 	floorBase, gwBase, cpu, stop := sideTargets(b, cfg.procs, &logs)
 	defer stop()
 	cfg.cpu = cpu
@@ -274,6 +282,14 @@ func BenchmarkSideBySide(b *testing.B) {
 	}
 	if v := os.Getenv("GOGC"); v != "" {
 		out("GOGC=%s\n\n", v)
+	}
+	if tuned != "" {
+		out("Set by server.TuneRuntime, as `jitsim gateway` does, for both targets: %s\n\n", tuned)
+	}
+	if os.Getenv("JITSIM_HOLDP") == "0" {
+		out("JITSIM_HOLDP=0: the gateway's journal flusher released its processor during each fdatasync (Config.HoldProcessor off).\n\n")
+	} else {
+		out("The gateway's journal flusher held its processor through each fdatasync (Config.HoldProcessor, as `jitsim gateway` runs).\n\n")
 	}
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
 		out("GOMEMLIMIT=%s\n\n", v)

@@ -56,12 +56,9 @@ func TestSideTargetProcess(t *testing.T) {
 		<-ctx.Done()
 		srv.Close()
 	case "gateway":
-		s, err := Open(Config{
-			JournalDir: os.Getenv(sideDirEnv), Username: testUser, Password: testPass,
-			Logger:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
-			NoSync:      os.Getenv("JITSIM_NOSYNC") == "1",
-			CommitDelay: sideCommitDelay(t),
-		})
+		cfg := sideGatewayConfig(t, os.Getenv(sideDirEnv), os.Stderr)
+		TuneRuntime(cfg.HoldProcessor)
+		s, err := Open(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,12 +197,7 @@ func sideTargets(b *testing.B, procs bool, logs *syncBuffer) (floorBase, gwBase 
 	go floorSrv.Serve(floorLn)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	gwSrv, err := Open(Config{
-		JournalDir: b.TempDir(), Username: testUser, Password: testPass,
-		Logger:      slog.New(slog.NewTextHandler(logs, nil)),
-		NoSync:      os.Getenv("JITSIM_NOSYNC") == "1",
-		CommitDelay: sideCommitDelay(b),
-	})
+	gwSrv, err := Open(sideGatewayConfig(b, b.TempDir(), logs))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -224,4 +216,18 @@ func sideTargets(b *testing.B, procs bool, logs *syncBuffer) (floorBase, gwBase 
 		}
 	}
 	return "http://" + floorLn.Addr().String(), "http://" + gwLn.Addr().String(), cpuTime, stop
+}
+
+// sideGatewayConfig is the gateway's configuration in the side-by-side
+// benchmark: as `jitsim gateway` runs it, but for the test credentials and
+// JITSIM_NOSYNC, JITSIM_COMMIT_DELAY and JITSIM_HOLDP (0 turns
+// Config.HoldProcessor off, for an A/B comparison).
+func sideGatewayConfig(t testing.TB, dir string, logs io.Writer) Config {
+	return Config{
+		JournalDir: dir, Username: testUser, Password: testPass,
+		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
+		NoSync:        os.Getenv("JITSIM_NOSYNC") == "1",
+		CommitDelay:   sideCommitDelay(t),
+		HoldProcessor: os.Getenv("JITSIM_HOLDP") != "0",
+	}
 }
