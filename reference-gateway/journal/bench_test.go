@@ -149,6 +149,7 @@ var (
 	flagSpareFlush = flag.Int64("spareflush", bgSyncBytes, "BenchmarkPaced: bytes between syncs of the spare segment's fill")
 	flagSpareRest  = flag.Duration("sparerest", bgRest, "BenchmarkPaced: rest after each sync of the spare segment's fill")
 	flagShrink     = flag.Int64("shrink", bgShrinkBytes, "BenchmarkPaced: bytes an obsolete file shrinks per step before it is removed")
+	flagDelay      = flag.Duration("delay", 0, "BenchmarkPaced: CommitDelay of every variant but \"nodelay\" (0: the default)")
 	flagSnapBytes  = flag.Int("snapbytes", 128<<20, "BenchmarkPaced: size of the snapshot the \"snapshot\" variant writes")
 )
 
@@ -171,7 +172,8 @@ var pacedRecord = bytes.Repeat([]byte("p"), 700)
 // file being zero-filled and fsynced (64 MiB) during the measured run, which
 // happens once per segment, and "snapshot" is the default while a snapshot
 // of -snapbytes (128 MiB) is written and the one before it, as large, is
-// removed. -spareflush, -sparerest and -shrink set the background pace
+// removed. -delay sets CommitDelay (but for "nodelay"); -spareflush,
+// -sparerest and -shrink set the background pace
 // (huge values turn it off: -spareflush=1e15 -shrink=1e15).
 func BenchmarkPaced(b *testing.B) {
 	for _, arrivals := range []string{"even", "poisson"} {
@@ -181,7 +183,7 @@ func BenchmarkPaced(b *testing.B) {
 					continue
 				}
 				b.Run(fmt.Sprintf("%s/rate=%d/%s", arrivals, rate, v), func(b *testing.B) {
-					opts := Options{}
+					opts := Options{CommitDelay: *flagDelay}
 					if v == "nodelay" {
 						opts.CommitDelay = -1
 					}

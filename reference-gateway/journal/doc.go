@@ -73,7 +73,7 @@
 // zero-filled and fsynced, in prealloc.tmp, made when the current segment is
 // half full and again after each new segment, so that a new segment costs a
 // header write, one fdatasync, a rename and a directory fsync. It fills the
-// spare 1 MiB at a time, syncing and resting 2 ms after each, so
+// spare 256 KiB at a time, syncing and resting 2 ms after each, so
 // that commits, whose cache flushes would otherwise also write out its
 // zeros, do not wait behind it. (Open creates the first segment of a new
 // journal itself, zero-filled, before returning.) If no spare is
@@ -162,7 +162,7 @@
 // reference gateway's ledger does, while appends go on, noting which later
 // records the copy already reflects. It passes the bytes (in one slice or in
 // chunks) to WriteSnapshot, which writes it at the same background pace as
-// the spare (1 MiB, a sync, 2 ms of rest). Once the snapshot is durable,
+// the spare (256 KiB, a sync, 2 ms of rest). Once the snapshot is durable,
 // segments holding only records before it, and older snapshots, are
 // removed, shrunk 8 MiB at a time first so that the file system frees their
 // blocks in small pieces. Load hands the
