@@ -23,6 +23,8 @@ var defaultProcs = sync.OnceValue(func() int { return runtime.GOMAXPROCS(0) })
 //     so that the processor the journal's flusher holds through each
 //     fdatasync costs the handlers no CPU: the flusher's thread sleeps in
 //     the kernel meanwhile, and the other processors keep every core busy.
+//     Setting it stops the runtime from following later changes of the
+//     container's CPU limit.
 //
 // Calling it again changes nothing more. It changes process-wide settings, so only a main function, or a benchmark
 // that measures the gateway as that command runs it, should call it.
