@@ -31,28 +31,15 @@ func allocate(f *os.File, size int64) (bool, error) {
 // to stable storage: fdatasync(2). Writes inside a segment's zero-filled,
 // already durable extent change neither its size nor its block map, so this
 // skips the inode update (mtime) that fsync would also write.
-func datasync(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		serr = retryEINTR(func() error { return syscall.Fdatasync(int(fd)) })
-	}); err != nil {
-		return err
-	}
-	if serr != nil {
-		return &os.PathError{Op: "fdatasync", Path: f.Name(), Err: serr}
-	}
-	return nil
-}
+func datasync(f *os.File) error { return fdatasync(f, false) }
 
 // datasyncHeld is datasync issued as a raw system call, which does not tell
 // the Go scheduler that the goroutine blocks: it keeps its processor (P)
 // while the disk flushes, and runs on the moment the flush returns (see
 // Options.HoldProcessor).
-func datasyncHeld(f *os.File) error {
+func datasyncHeld(f *os.File) error { return fdatasync(f, true) }
+
+func fdatasync(f *os.File, held bool) error {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return err
@@ -60,6 +47,9 @@ func datasyncHeld(f *os.File) error {
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
 		serr = retryEINTR(func() error {
+			if !held {
+				return syscall.Fdatasync(int(fd))
+			}
 			if _, _, e := syscall.RawSyscall(syscall.SYS_FDATASYNC, fd, 0, 0); e != 0 {
 				return e
 			}
