@@ -95,11 +95,12 @@
 // One background goroutine, the flusher, writes: while it syncs a batch, new
 // records collect in the next batch, which it writes with one write and one
 // sync, so concurrent appenders share the cost of a sync (group commit). On
-// Linux the sync is fdatasync(2); elsewhere it is (*os.File).Sync. If a
-// write or sync fails the journal stops: that batch, every later one and
-// every later Append return the error, because after a failed sync the
-// kernel may have dropped the dirty pages and nothing written since can be
-// trusted. Reopen the directory to recover what is on disk.
+// Linux the sync is fdatasync(2), issued as a raw system call that keeps the
+// flusher's Go processor when Options.HoldProcessor is set; elsewhere it is
+// (*os.File).Sync. If a write or sync fails the journal stops: that batch,
+// every later one and every later Append return the error, because after a
+// failed sync the kernel may have dropped the dirty pages and nothing
+// written since can be trusted. Reopen the directory to recover what is on disk.
 //
 // New segments and snapshots are written under a temporary name, synced,
 // renamed into place and made durable with an fsync of the directory, so a

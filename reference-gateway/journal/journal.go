@@ -52,10 +52,10 @@ type Options struct {
 	// as a raw system call (Linux only; elsewhere it has no effect), so
 	// that its goroutine keeps its Go processor (P) while the disk
 	// flushes. A goroutine in an ordinary blocking system call loses its P
-	// to other work within tens of microseconds; under load no P is idle when the
-	// sync returns, and the flusher then waits in the scheduler's global
-	// run queue, behind the requests being decoded, before it can wake the
-	// appenders whose records the sync made durable. Holding the P takes
+	// to other work within tens of microseconds; under load no P is idle
+	// when the sync returns, and the flusher then waits in the scheduler's
+	// global run queue, behind the requests being decoded, before it can
+	// wake the appenders whose records the sync made durable. Holding the P takes
 	// that wait out of every acknowledgement. The costs: the held P runs
 	// nothing else until the sync returns, so run with GOMAXPROCS one above
 	// the cores (`jitsim gateway` does), and a stop-the-world phase of the

@@ -26,8 +26,9 @@ var defaultProcs = sync.OnceValue(func() int { return runtime.GOMAXPROCS(0) })
 //     Setting it stops the runtime from following later changes of the
 //     container's CPU limit.
 //
-// Calling it again changes nothing more. It changes process-wide settings, so only a main function, or a benchmark
-// that measures the gateway as that command runs it, should call it.
+// Calling it again changes nothing more. It changes process-wide settings,
+// so only a main function, or a benchmark that measures the gateway as that
+// command runs it, should call it.
 func TuneRuntime(hold bool) string {
 	var set []string
 	if os.Getenv("GOGC") == "" {

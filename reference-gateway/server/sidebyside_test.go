@@ -212,7 +212,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	if !cfg.procs {
 		// Both targets run in this process, tuned as `jitsim gateway` tunes
 		// its own (with JITSIM_PROCS=1 only the gateway's child is).
-		tuned = TuneRuntime(os.Getenv("JITSIM_HOLDP") != "0")
+		tuned = TuneRuntime(sideHoldP())
 	}
 	floorBase, gwBase, cpu, stop := sideTargets(b, cfg.procs, &logs)
 	defer stop()
@@ -289,7 +289,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	if cfg.procs {
 		out("Each target in its own process (JITSIM_PROCS=1). The gateway's child tunes itself as `jitsim gateway` does (server.TuneRuntime: GOGC=400 and GOMAXPROCS one above the cores, each unless set in the environment); the floor's child runs with the environment's settings or Go's defaults. The heading's GOMAXPROCS is this process's (vegeta).\n\n")
 	}
-	if os.Getenv("JITSIM_HOLDP") == "0" {
+	if !sideHoldP() {
 		out("JITSIM_HOLDP=0: the gateway's journal flusher released its processor during each fdatasync (Config.HoldProcessor off).\n\n")
 	} else {
 		out("The gateway's journal flusher held its processor through each fdatasync (Config.HoldProcessor, as `jitsim gateway` runs).\n\n")
@@ -672,6 +672,10 @@ func BenchmarkFloorHandler(b *testing.B) {
 		})
 	}
 }
+
+// sideHoldP reports whether the gateway's flusher holds its processor
+// through fdatasync: yes, as under `jitsim gateway`, unless JITSIM_HOLDP=0.
+func sideHoldP() bool { return os.Getenv("JITSIM_HOLDP") != "0" }
 
 // sideCommitDelay is JITSIM_COMMIT_DELAY (a Go duration; the journal's
 // default when unset).

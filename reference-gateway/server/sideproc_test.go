@@ -228,6 +228,6 @@ func sideGatewayConfig(t testing.TB, dir string, logs io.Writer) Config {
 		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
 		NoSync:        os.Getenv("JITSIM_NOSYNC") == "1",
 		CommitDelay:   sideCommitDelay(t),
-		HoldProcessor: os.Getenv("JITSIM_HOLDP") != "0",
+		HoldProcessor: sideHoldP(),
 	}
 }
