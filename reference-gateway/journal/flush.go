@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -75,10 +76,22 @@ func (j *Journal) await(p Pos) error {
 }
 
 // run is the flusher: it takes batches in order, writes and syncs each, and
-// wakes its waiters. It returns when the journal is closed and drained, or
-// after the first failure.
-func (j *Journal) run() {
+// wakes its waiters. It first sends how its thread is scheduled on prio
+// (see Options.Realtime). It returns when the journal is closed and
+// drained, or after the first failure.
+func (j *Journal) run(prio chan<- string) {
 	defer close(j.stopped)
+	if j.opts.Realtime {
+		// Never unlocked: the thread exits with this goroutine instead of
+		// going back to run others, and is lowered again first in case it
+		// is the main thread, which stays.
+		runtime.LockOSThread()
+		got, restore := raisePriority()
+		defer restore()
+		prio <- got
+	} else {
+		prio <- "normal (Options.Realtime off)"
+	}
 	t := time.NewTimer(time.Hour)
 	t.Stop()
 	j.mu.Lock()

@@ -65,7 +65,9 @@ func open(dir string, opts Options, wrap func(*os.File) segmentFile) (*Journal, 
 		j.spareAsked = true
 	}
 	go j.prep.run()
-	go j.run()
+	prio := make(chan string, 1)
+	go j.run(prio)
+	j.priority = <-prio
 	return j, nil
 }
 

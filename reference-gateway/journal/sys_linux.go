@@ -2,8 +2,10 @@ package journal
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // allocate reserves size bytes for f with fallocate(2), extending it to size
@@ -70,4 +72,35 @@ func retryEINTR(fn func() error) error {
 			return err
 		}
 	}
+}
+
+// Scheduling policies of sched_setscheduler(2); resetOnFork keeps threads
+// the raised one creates from inheriting its policy.
+const (
+	schedOther  = 0
+	schedFIFO   = 1
+	resetOnFork = 0x40000000
+)
+
+// raisePriority raises the calling OS thread to SCHED_FIFO priority 1, or
+// failing that to nice -10, and describes what it got (see
+// Options.Realtime). The caller must have locked its goroutine to the
+// thread, and must call restore on it before unlocking or exiting: a
+// goroutine that exits locked ends its thread, except the process's main
+// thread, which the runtime keeps.
+func raisePriority() (got string, restore func()) {
+	param := struct{ priority int32 }{1}
+	_, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETSCHEDULER, 0, schedFIFO|resetOnFork, uintptr(unsafe.Pointer(&param)))
+	if e == 0 {
+		return "SCHED_FIFO 1", func() {
+			param := struct{ priority int32 }{0}
+			syscall.RawSyscall(syscall.SYS_SCHED_SETSCHEDULER, 0, schedOther, uintptr(unsafe.Pointer(&param)))
+		}
+	}
+	tid := syscall.Gettid()
+	err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, -10)
+	if err == nil {
+		return "nice -10", func() { syscall.Setpriority(syscall.PRIO_PROCESS, tid, 0) }
+	}
+	return fmt.Sprintf("normal (SCHED_FIFO: %v; nice -10: %v)", e, err), func() {}
 }

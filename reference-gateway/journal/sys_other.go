@@ -14,3 +14,6 @@ func datasync(f *os.File) error { return f.Sync() }
 
 // datasyncHeld is datasync: Options.HoldProcessor has an effect on Linux only.
 func datasyncHeld(f *os.File) error { return datasync(f) }
+
+// raisePriority changes nothing: Options.Realtime has an effect on Linux only.
+func raisePriority() (string, func()) { return "normal (real-time priority needs Linux)", func() {} }
