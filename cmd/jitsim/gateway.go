@@ -36,6 +36,7 @@ func gatewayFlags(w io.Writer, cfg *server.Config, addr, auth, configFile, logLe
 	fs.DurationVar(&cfg.HoldExpiry, "hold-expiry", 35*24*time.Hour, "expire holds no webhook closed after this long (negative: never)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
 	fs.BoolVar(&cfg.HoldProcessor, "hold-processor", true, "the journal's flusher keeps its Go processor through each fdatasync, and GOMAXPROCS is one above the cores unless set (see reference-gateway/README.md)")
+	fs.BoolVar(&cfg.RealtimeFlusher, "realtime-flusher", true, "run the journal's flusher at real-time priority where permitted (root or CAP_SYS_NICE), else at nice -10 where allowed; the start-up log says which")
 	fs.StringVar(logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprint(w, `Usage: jitsim gateway [flags]
@@ -46,6 +47,10 @@ is fsynced to the journal before it is acknowledged; on start the journal is
 replayed. SIGINT or SIGTERM drains requests and syncs before exit.
 The garbage collector runs at GOGC=400 unless GOGC is set, and, with
 --hold-processor (the default), GOMAXPROCS is one above the cores unless set.
+With --realtime-flusher (the default) the journal's flusher runs on a thread
+of its own at SCHED_FIFO priority 1 when the process may (root or
+CAP_SYS_NICE), else at nice -10 when RLIMIT_NICE allows, else as is; the
+"journal loaded" log line says which.
 
 Flags:
 `)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +72,9 @@ func TestGatewayServesAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "controls.json")
 	os.WriteFile(cfg, []byte(`{"blocked_mccs": ["7995"], "daily_count": 5}`), 0o644)
+	var logs bytes.Buffer // written by run only, read once it has returned
 	go func() {
-		err := run(ctx, []string{"gateway", "--addr", "127.0.0.1:0", "--journal", filepath.Join(dir, "j"), "--auth", "u:p", "--config", cfg, "--log-level", "error"}, pw, io.Discard)
+		err := run(ctx, []string{"gateway", "--addr", "127.0.0.1:0", "--journal", filepath.Join(dir, "j"), "--auth", "u:p", "--config", cfg, "--log-level", "info"}, pw, &logs)
 		pw.Close()
 		done <- err
 	}()
@@ -108,5 +110,10 @@ func TestGatewayServesAndShutsDown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("gateway did not shut down")
+	}
+	// --realtime-flusher is on by default: the flusher tried to raise its
+	// thread, and the log says what it got.
+	if !regexp.MustCompile(`msg="journal loaded" .*flusher="?(SCHED_FIFO 1|nice -10|normal \(SCHED_FIFO: )`).MatchString(logs.String()) {
+		t.Errorf("no journal loaded line with the flusher's priority in the log:\n%s", logs.String())
 	}
 }

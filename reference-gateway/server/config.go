@@ -52,6 +52,11 @@ type Config struct {
 	// default here; `jitsim gateway` turns it on and runs with GOMAXPROCS
 	// one above the cores.
 	HoldProcessor bool
+	// RealtimeFlusher runs the journal's flusher on a thread of its own at
+	// real-time priority where the process may, else at nice -10 where
+	// allowed (journal.Options.Realtime; the "journal loaded" log line says
+	// which): off by default, on in `jitsim gateway`.
+	RealtimeFlusher bool
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).

@@ -58,11 +58,12 @@ func TestCrashHelperProcess(t *testing.T) {
 		os.Exit(0)
 	}()
 	time.AfterFunc(2*time.Minute, func() { os.Exit(4) })
-	// The journal syncs as under `jitsim gateway`: holding its processor.
+	// The journal syncs as under `jitsim gateway`: holding its processor, on
+	// a real-time thread where permitted.
 	TuneRuntime(true)
 	s, err := Open(Config{
 		JournalDir: os.Getenv(crashDirEnv), Username: testUser, Password: testPass,
-		SnapshotBytes: 32 << 10, SweepEvery: 10 * time.Millisecond, HoldProcessor: true,
+		SnapshotBytes: 32 << 10, SweepEvery: 10 * time.Millisecond, HoldProcessor: true, RealtimeFlusher: true,
 	})
 	if err != nil {
 		fmt.Printf("open: %v\n", err)

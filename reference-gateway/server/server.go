@@ -51,7 +51,7 @@ func Open(cfg Config) (*Server, error) {
 		return nil, jit.Errorf(jit.EINVALID, "no journal directory")
 	}
 	m := newMetrics()
-	j, err := journal.Open(cfg.JournalDir, journal.Options{NoSync: cfg.NoSync, CommitDelay: cfg.CommitDelay, HoldProcessor: cfg.HoldProcessor, OnSync: m.fsyncs.observe})
+	j, err := journal.Open(cfg.JournalDir, journal.Options{NoSync: cfg.NoSync, CommitDelay: cfg.CommitDelay, HoldProcessor: cfg.HoldProcessor, Realtime: cfg.RealtimeFlusher, OnSync: m.fsyncs.observe})
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
@@ -77,7 +77,7 @@ func Open(cfg Config) (*Server, error) {
 		stop:    make(chan struct{}),
 	}
 	s.snapSize.Store(snapSize)
-	s.log.Info("journal loaded", "dir", cfg.JournalDir, "took", time.Since(start))
+	s.log.Info("journal loaded", "dir", cfg.JournalDir, "took", time.Since(start), "flusher", j.Priority())
 	s.handler = s.routes()
 	s.loops.Add(1)
 	go s.background()

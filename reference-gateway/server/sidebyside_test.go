@@ -43,6 +43,9 @@ import (
 //	JITSIM_COMMIT_DELAY  the journal's commit delay cap (Go duration; default 1ms)
 //	JITSIM_HOLDP    0 turns Config.HoldProcessor off (and with it the extra
 //	                processor TuneRuntime adds); default on, as `jitsim gateway` runs
+//	JITSIM_RT       0 turns Config.RealtimeFlusher off; default on, as
+//	                `jitsim gateway` runs (the "journal loaded" log line in
+//	                the report says what priority the flusher got)
 //	JITSIM_RUNS     how many times to run the whole ladder, default 1: this VM's
 //	                noise moves a run's result by a ladder step, so the report
 //	                gives each run's ratio and their median
@@ -363,7 +366,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	out("Totals since the gateway opened (funding and warm-up included): fsync count %.0f, fsync sum %.3f s, decisions %.0f.\n",
 		after["jitsim_gateway_journal_fsync_seconds_count"], after["jitsim_gateway_journal_fsync_seconds_sum"], after["jitsim_gateway_decisions_total"])
 	for _, line := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(line, "snapshot") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") || strings.Contains(line, "expired") {
+		if strings.Contains(line, "snapshot") || strings.Contains(line, "journal loaded") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") || strings.Contains(line, "expired") {
 			out("gateway log: %s\n", line)
 		}
 	}

@@ -229,5 +229,7 @@ func sideGatewayConfig(t testing.TB, dir string, logs io.Writer) Config {
 		NoSync:        os.Getenv("JITSIM_NOSYNC") == "1",
 		CommitDelay:   sideCommitDelay(t),
 		HoldProcessor: sideHoldP(),
+		// As `jitsim gateway` runs, unless JITSIM_RT=0.
+		RealtimeFlusher: os.Getenv("JITSIM_RT") != "0",
 	}
 }
