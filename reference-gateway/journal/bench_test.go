@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -151,6 +153,8 @@ var (
 	flagShrink     = flag.Int64("shrink", bgShrinkBytes, "BenchmarkPaced: bytes an obsolete file shrinks per step before it is removed")
 	flagDelay      = flag.Duration("delay", 0, "BenchmarkPaced: CommitDelay of every variant but \"nodelay\" (0: the default)")
 	flagSnapBytes  = flag.Int("snapbytes", 128<<20, "BenchmarkPaced: size of the snapshot the \"snapshot\" variant writes")
+	flagRealtime   = flag.Bool("realtime", false, "BenchmarkPaced: the flusher holds its processor and runs at real-time priority where permitted (Options.HoldProcessor and Realtime, as `jitsim gateway` runs)")
+	flagBurn       = flag.Int("burn", 0, "BenchmarkPaced: this many busy-loop processes (sh) compete for the cores during the measured run")
 )
 
 // pacedRecord is about the size of a ledger decision record.
@@ -183,7 +187,7 @@ func BenchmarkPaced(b *testing.B) {
 					continue
 				}
 				b.Run(fmt.Sprintf("%s/rate=%d/%s", arrivals, rate, v), func(b *testing.B) {
-					opts := Options{CommitDelay: *flagDelay}
+					opts := Options{CommitDelay: *flagDelay, HoldProcessor: *flagRealtime, Realtime: *flagRealtime}
 					if v == "nodelay" {
 						opts.CommitDelay = -1
 					}
@@ -206,7 +210,16 @@ type pacedResult struct {
 func benchPaced(b *testing.B, opts Options, poisson bool, rate int, variant string) {
 	bgSyncBytes, bgRest, bgShrinkBytes = *flagSpareFlush, *flagSpareRest, *flagShrink
 	spare := variant == "spare"
+	var slow atomic.Int64 // group commits over 5 ms
+	opts.OnSync = func(d time.Duration) {
+		if d > 5*time.Millisecond {
+			slow.Add(1)
+		}
+	}
 	j := benchJournal(b, opts)
+	if *flagRealtime {
+		b.Logf("flusher: %s", j.Priority())
+	}
 	var snap []byte
 	var snapTook time.Duration
 	if variant == "snapshot" {
@@ -219,6 +232,8 @@ func benchPaced(b *testing.B, opts Options, poisson bool, rate int, variant stri
 	var res pacedResult
 	for range b.N {
 		runPaced(b, j, poisson, rate, time.Second/4, nil) // warm-up
+		slow.Store(0)
+		stopBurn := burn(b, *flagBurn)
 		if spare {
 			j.prep.request()
 		}
@@ -238,6 +253,7 @@ func benchPaced(b *testing.B, opts Options, poisson bool, rate int, variant stri
 			done <- nil
 		}
 		res = runPaced(b, j, poisson, rate, *pacedDuration, &res)
+		stopBurn()
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
@@ -256,6 +272,7 @@ func benchPaced(b *testing.B, opts Options, poisson bool, rate int, variant stri
 	if res.syncs > 0 {
 		b.ReportMetric(float64(res.records)/float64(res.syncs), "records/fsync")
 	}
+	b.ReportMetric(float64(slow.Load()), "syncs>5ms")
 	b.ReportMetric(float64(res.cpu)/1e3/float64(res.records), "cpu-µs/record")
 	b.ReportMetric(float64(res.sys)/1e3/float64(res.records), "sys-µs/record")
 	if res.syncs > 0 {
@@ -429,5 +446,25 @@ func BenchmarkRawCommit(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100])/1e3, "p99-µs")
 			b.ReportMetric(float64(lat[len(lat)-1])/1e3, "max-µs")
 		})
+	}
+}
+
+// burn starts n busy-loop processes, to take the cores from the journal as
+// a loaded gateway's handlers and load generator do, and returns the
+// function that stops them.
+func burn(b *testing.B, n int) func() {
+	var cmds []*exec.Cmd
+	for range n {
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if err := c.Start(); err != nil {
+			b.Fatalf("-burn: %v", err)
+		}
+		cmds = append(cmds, c)
+	}
+	return func() {
+		for _, c := range cmds {
+			c.Process.Kill()
+			c.Wait()
+		}
 	}
 }
