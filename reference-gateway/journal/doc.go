@@ -97,7 +97,9 @@
 // sync, so concurrent appenders share the cost of a sync (group commit). On
 // Linux the sync is fdatasync(2), issued as a raw system call that keeps the
 // flusher's Go processor when Options.HoldProcessor is set; elsewhere it is
-// (*os.File).Sync. If a write or sync fails the journal stops: that batch,
+// (*os.File).Sync. With Options.Realtime the flusher has an OS thread of its
+// own at real-time priority where permitted, so that it runs the moment a
+// sync returns even when every core is busy. If a write or sync fails the journal stops: that batch,
 // every later one and every later Append return the error, because after a
 // failed sync the kernel may have dropped the dirty pages and nothing
 // written since can be trusted. Reopen the directory to recover what is on disk.
