@@ -71,7 +71,9 @@ type Options struct {
 	// with it: on a 2-core machine under load most of the group commits
 	// that took over 5 ms were that wait, not the disk. A real-time thread
 	// runs the moment the sync returns. The thread ends with the flusher;
-	// it never runs other goroutines.
+	// it never runs other goroutines. The flusher mostly sleeps in the
+	// kernel; the kernel's real-time throttling (by default 95% of each
+	// second) bounds what it could take if it did not.
 	Realtime bool
 	// OnSync, when set, is called by the flusher after each group commit
 	// with the time its write and sync took (for a latency metric). It must
