@@ -99,10 +99,11 @@
 // flusher's Go processor when Options.HoldProcessor is set; elsewhere it is
 // (*os.File).Sync. With Options.Realtime the flusher has an OS thread of its
 // own at real-time priority where permitted, so that it runs the moment a
-// sync returns even when every core is busy. If a write or sync fails the journal stops: that batch,
-// every later one and every later Append return the error, because after a
-// failed sync the kernel may have dropped the dirty pages and nothing
-// written since can be trusted. Reopen the directory to recover what is on disk.
+// sync returns even when every core is busy. If a write or sync fails the
+// journal stops: that batch, every later one and every later Append return
+// the error, because after a failed sync the kernel may have dropped the
+// dirty pages and nothing written since can be trusted. Reopen the
+// directory to recover what is on disk.
 //
 // New segments and snapshots are written under a temporary name, synced,
 // renamed into place and made durable with an fsync of the directory, so a

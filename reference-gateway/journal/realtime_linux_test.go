@@ -1,9 +1,12 @@
 package journal
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -45,6 +48,38 @@ func TestRealtime(t *testing.T) {
 	defer closeT(t, j2)
 	if got := j2.Priority(); got != "normal (Options.Realtime off)" {
 		t.Fatalf("without Realtime, Priority() = %q", got)
+	}
+}
+
+// TestSetNice checks the fallback where SCHED_FIFO is not permitted: the
+// thread's nice value is raised, and restore sets back the one it had. It
+// needs the right to lower nice (root, CAP_SYS_NICE or RLIMIT_NICE).
+func TestSetNice(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := syscall.Gettid()
+	nice := func() int {
+		p, err := syscall.Getpriority(syscall.PRIO_PROCESS, tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 20 - p
+	}
+	before := nice()
+	restore, err := setNice(before - 3)
+	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
+		t.Skipf("not permitted to lower nice here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := nice(); got != before-3 {
+		restore()
+		t.Fatalf("nice %d after setNice(%d)", got, before-3)
+	}
+	restore()
+	if got := nice(); got != before {
+		t.Fatalf("nice %d after restore, want %d as before", got, before)
 	}
 }
 

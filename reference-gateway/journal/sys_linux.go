@@ -97,10 +97,23 @@ func raisePriority() (got string, restore func()) {
 			syscall.RawSyscall(syscall.SYS_SCHED_SETSCHEDULER, 0, schedOther, uintptr(unsafe.Pointer(&param)))
 		}
 	}
-	tid := syscall.Gettid()
-	err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, -10)
+	restore, err := setNice(-10)
 	if err == nil {
-		return "nice -10", func() { syscall.Setpriority(syscall.PRIO_PROCESS, tid, 0) }
+		return "nice -10", restore
 	}
 	return fmt.Sprintf("normal (SCHED_FIFO: %v; nice -10: %v)", e, err), func() {}
+}
+
+// setNice sets the calling OS thread's nice value to n and returns the
+// function that sets back the one it had, or the error that stopped it.
+func setNice(n int) (restore func(), err error) {
+	tid := syscall.Gettid()
+	prev, err := syscall.Getpriority(syscall.PRIO_PROCESS, tid) // the raw call: 20 - nice
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, n); err != nil {
+		return nil, err
+	}
+	return func() { syscall.Setpriority(syscall.PRIO_PROCESS, tid, 20-prev) }, nil
 }
