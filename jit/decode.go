@@ -3,7 +3,6 @@ package jit
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -35,7 +34,7 @@ func DecodeTransaction(data []byte) (*Transaction, error) {
 		return nil, err
 	}
 	t := new(Transaction)
-	if err := json.Unmarshal(data, t); err != nil {
+	if err := unmarshal(data, t, transactionPlan); err != nil {
 		return nil, decodeError("transaction", err)
 	}
 	return t, nil
@@ -56,11 +55,8 @@ func DecodeWebhook(data []byte) (*WebhookEnvelope, []Ping, error) {
 	if err := checkObject(data); err != nil {
 		return nil, nil, err
 	}
-	var body struct {
-		Transactions []Transaction `json:"transactions"`
-		Pings        []Ping        `json:"pings"`
-	}
-	if err := json.Unmarshal(data, &body); err != nil {
+	var body webhookBody
+	if err := unmarshal(data, &body, webhookPlan); err != nil {
 		return nil, nil, decodeError("webhook", err)
 	}
 	switch {
@@ -96,28 +92,18 @@ func checkUTF8(data []byte) error {
 	return nil
 }
 
-// decodeError turns an error of json.Unmarshal into an *Error with code
-// EINVALID. The input was already checked by checkObject, so the errors left
-// are about values: a JSON type that does not fit the Go field, or an
-// UnmarshalJSON error (an invalid amount), which is an *Error already.
+// decodeError turns an error of unmarshal into an *Error with code
+// EINVALID: a value of the wrong type, or an invalid amount (an *Error
+// already).
 func decodeError(what string, err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		path := "$"
-		if te.Field != "" {
-			path += "." + te.Field
-		}
-		return Errorf(EINVALID, "invalid %s: invalid value at %s: JSON %s where %s expected",
-			what, path, te.Value, jsonKind(te.Type))
+	if te, ok := err.(*typeError); ok {
+		return Errorf(EINVALID, "invalid %s: %s", what, te)
 	}
 	return Errorf(EINVALID, "invalid %s: %w", what, err)
 }
 
 // jsonKind names the JSON type a Go type decodes from.
 func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "a value"
-	}
 	switch t.Kind() {
 	case reflect.String:
 		return "string"

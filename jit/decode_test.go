@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -184,6 +185,15 @@ func goldenSeeds(f *testing.F, prefix string) {
 	}
 }
 
+// isValueError reports whether err is about a value (a wrong type or an
+// invalid amount) rather than the body's shape: what json.Unmarshal must
+// reject too.
+func isValueError(err error) bool {
+	msg := ErrorMessage(err)
+	return !strings.HasPrefix(msg, "invalid JSON at offset") && !strings.HasPrefix(msg, "trailing data") &&
+		msg != "empty body" && !strings.HasPrefix(msg, "body is not") && !strings.HasPrefix(msg, "duplicate key")
+}
+
 // checkAgainstEncodingJSON checks the strict decoders' verdict against
 // encoding/json: syntax errors exactly when json.Valid says so.
 func checkAgainstEncodingJSON(t *testing.T, data []byte, err error) {
@@ -223,11 +233,22 @@ func FuzzDecodeTransaction(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tx, err := DecodeTransaction(data)
 		checkAgainstEncodingJSON(t, data, err)
+		var plain Transaction
+		plainErr := json.Unmarshal(data, &plain)
 		if err != nil {
 			if tx != nil {
 				t.Fatal("a transaction and an error")
 			}
+			if isValueError(err) && plainErr == nil {
+				t.Fatalf("json.Unmarshal accepts what DecodeTransaction rejects: %v", err)
+			}
 			return
+		}
+		if plainErr != nil {
+			t.Fatalf("json.Unmarshal fails where DecodeTransaction succeeded: %v", plainErr)
+		}
+		if !reflect.DeepEqual(tx, &plain) {
+			t.Fatalf("DecodeTransaction and json.Unmarshal disagree:\n%#v\n%#v", tx, &plain)
 		}
 		// What decodes, re-encodes to something that decodes to the same.
 		out, err := json.Marshal(tx)
@@ -241,14 +262,6 @@ func FuzzDecodeTransaction(f *testing.F) {
 		out2, _ := json.Marshal(tx2)
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("round trip changed the value:\n%s\n%s", out, out2)
-		}
-		// And encoding/json agrees on the value.
-		var plain Transaction
-		if err := json.Unmarshal(data, &plain); err != nil {
-			t.Fatalf("json.Unmarshal fails where DecodeTransaction succeeded: %v", err)
-		}
-		if out3, _ := json.Marshal(&plain); !bytes.Equal(out, out3) {
-			t.Fatalf("DecodeTransaction and json.Unmarshal disagree:\n%s\n%s", out, out3)
 		}
 	})
 }
@@ -264,11 +277,24 @@ func FuzzDecodeWebhook(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		env, pings, err := DecodeWebhook(data)
 		checkAgainstEncodingJSON(t, data, err)
+		var plain webhookBody
+		plainErr := json.Unmarshal(data, &plain)
 		if err != nil {
 			if env != nil || pings != nil {
 				t.Fatal("a value and an error")
 			}
+			if isValueError(err) && !strings.Contains(ErrorMessage(err), `"transactions"`) &&
+				!strings.Contains(ErrorMessage(err), `"pings"`) && plainErr == nil {
+				t.Fatalf("json.Unmarshal accepts what DecodeWebhook rejects: %v", err)
+			}
 			return
+		}
+		if plainErr != nil {
+			t.Fatalf("json.Unmarshal fails where DecodeWebhook succeeded: %v", plainErr)
+		}
+		if env != nil && !reflect.DeepEqual(env.Transactions, plain.Transactions) ||
+			pings != nil && !reflect.DeepEqual(pings, plain.Pings) {
+			t.Fatalf("DecodeWebhook and json.Unmarshal disagree:\n%#v %#v\n%#v", env, pings, plain)
 		}
 		if (env == nil) == (pings == nil) {
 			t.Fatalf("want exactly one of envelope and pings: %v %v", env, pings)
