@@ -15,8 +15,9 @@ import (
 // json.Unmarshal does for the types of this package (field names matched
 // ignoring case, unknown fields skipped, null leaving a value alone and
 // clearing a pointer, slice or map, Amount decoded by its UnmarshalJSON),
-// but in one pass over the bytes with the work per type planned once, so a
-// JIT request costs a fraction of json.Unmarshal's time and allocations.
+// without json.Unmarshal's second validation pass and with the work per type
+// planned once, so a JIT request decodes in about 40% of json.Unmarshal's
+// time (BenchmarkDecodeTransaction, checks included).
 // FuzzDecodeTransaction and FuzzDecodeWebhook hold it to json.Unmarshal.
 
 // kind is what a plan decodes.
