@@ -451,6 +451,24 @@ func unquoteKey(lit []byte) string {
 // replaced by the smallest rune of its case-folding orbit, invalid UTF-8 by
 // U+FFFD (as encoding/json decodes it).
 func appendFolded(dst, name []byte) []byte {
+	// ASCII, as nearly every key is, in place; the first other byte hands
+	// the rest to appendFoldedRunes.
+	n := len(dst)
+	dst = append(dst, name...)
+	for i := n; i < len(dst); i++ {
+		c := dst[i]
+		if c >= utf8.RuneSelf {
+			return appendFoldedRunes(dst[:i], name[i-n:])
+		}
+		if 'a' <= c && c <= 'z' {
+			dst[i] = c - ('a' - 'A')
+		}
+	}
+	return dst
+}
+
+// appendFoldedRunes is appendFolded rune by rune.
+func appendFoldedRunes(dst, name []byte) []byte {
 	for i := 0; i < len(name); {
 		c := name[i]
 		if c < utf8.RuneSelf {

@@ -40,6 +40,7 @@ type plan struct {
 	typ    reflect.Type
 	elem   *plan             // kPointer, kSlice, kMap: the element's plan
 	fields map[string]*field // kStruct: by JSON name, folded as appendFolded folds keys
+	exact  map[string]*field // kStruct: by JSON name as written, tried first
 }
 
 // field is one decodable field of a struct.
@@ -93,6 +94,7 @@ func mustPlan(t reflect.Type, memo map[reflect.Type]*plan) *plan {
 	case t.Kind() == reflect.Struct:
 		p.kind = kStruct
 		p.fields = make(map[string]*field, t.NumField())
+		p.exact = make(map[string]*field, t.NumField())
 		for i := 0; i < t.NumField(); i++ {
 			sf := t.Field(i)
 			if sf.Anonymous || !sf.IsExported() {
@@ -112,7 +114,8 @@ func mustPlan(t reflect.Type, memo map[reflect.Type]*plan) *plan {
 			if p.fields[key] != nil {
 				panic(fmt.Sprintf("jit: decoder: %s: two fields named %q ignoring case", t, name))
 			}
-			p.fields[key] = &field{name: name, index: i, plan: mustPlan(sf.Type, memo)}
+			f := &field{name: name, index: i, plan: mustPlan(sf.Type, memo)}
+			p.fields[key], p.exact[name] = f, f
 		}
 	default:
 		panic(fmt.Sprintf("jit: decoder: type %s is not supported", t))
@@ -266,7 +269,12 @@ func (d *decoder) object(v reflect.Value, p *plan) error {
 		if escaped {
 			name = []byte(unquoteKey(d.data[start-1 : end+1]))
 		}
-		f := p.fields[string(appendFolded(d.fold[:0], name))]
+		// A key spelled as its field's JSON name finds the same field
+		// folded or not; only other spellings need folding.
+		f := p.exact[string(name)]
+		if f == nil {
+			f = p.fields[string(appendFolded(d.fold[:0], name))]
+		}
 		if f == nil {
 			d.skip()
 			return nil

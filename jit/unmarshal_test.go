@@ -116,7 +116,7 @@ func TestPlansCoverEveryField(t *testing.T) {
 		for i := 0; i < p.typ.NumField(); i++ {
 			name, _, _ := strings.Cut(p.typ.Field(i).Tag.Get("json"), ",")
 			f := p.fields[string(appendFolded(nil, []byte(name)))]
-			if f == nil || f.index != i || f.name != name {
+			if f == nil || f.index != i || f.name != name || p.exact[name] != f {
 				t.Errorf("%s.%s (json %q): plan has %+v", p.typ, p.typ.Field(i).Name, name, f)
 				continue
 			}
