@@ -366,6 +366,9 @@ func BenchmarkSideBySide(b *testing.B) {
 	out("Totals since the gateway opened (funding and warm-up included): fsync count %.0f, fsync sum %.3f s, decisions %.0f.\n",
 		after["jitsim_gateway_journal_fsync_seconds_count"], after["jitsim_gateway_journal_fsync_seconds_sum"], after["jitsim_gateway_decisions_total"])
 	for _, line := range strings.Split(logs.String(), "\n") {
+		if os.Getenv("JITSIM_SLOW") == "1" && (strings.HasPrefix(line, "gc ") || strings.HasPrefix(line, "side child ")) {
+			fmt.Printf("child: %s\n", line) // GODEBUG=gctrace=1 in the children, to line up with the slow buckets
+		}
 		if strings.Contains(line, "snapshot") || strings.Contains(line, "journal loaded") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") || strings.Contains(line, "expired") {
 			out("gateway log: %s\n", line)
 		}
@@ -506,7 +509,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 func (a *stepAcc) result(target string, rate int, name string) stepResult {
 	a.m.Close()
 	if os.Getenv("JITSIM_SLOW") == "1" {
-		a.slow.print(name)
+		a.slow.print(name, a.start)
 	}
 	cores := a.wall.Seconds() * float64(runtime.NumCPU())
 	r := stepResult{
@@ -715,7 +718,9 @@ func (s *slowTimeline) add(res *vegeta.Result, start time.Time) {
 	s.total++
 }
 
-func (s *slowTimeline) print(name string) {
+// print prints the buckets, and when the step began (wall clock, to line
+// them up with GODEBUG=gctrace=1's times since a process started).
+func (s *slowTimeline) print(name string, start time.Time) {
 	keys := make([]int, 0, len(s.buckets))
 	for k := range s.buckets {
 		keys = append(keys, k)
@@ -725,7 +730,7 @@ func (s *slowTimeline) print(name string) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %.1fs:%d(%s)", float64(k)/10, s.buckets[k], ms(s.worst[k]))
 	}
-	fmt.Printf("slow %s: %d over 10 ms in %d buckets:%s\n", name, s.total, len(keys), b.String())
+	fmt.Printf("slow %s (began %s): %d over 10 ms in %d buckets:%s\n", name, start.Format("15:04:05.000"), s.total, len(keys), b.String())
 }
 
 // median returns the median of v (the mean of the middle two for an even
