@@ -35,7 +35,7 @@ func gatewayFlags(w io.Writer, cfg *server.Config, addr, auth, configFile, logLe
 	fs.BoolVar(&cfg.PartialApprovals, "partial-approvals", false, "approve the available balance for partial-approval capable points of sale")
 	fs.DurationVar(&cfg.HoldExpiry, "hold-expiry", 35*24*time.Hour, "expire holds no webhook closed after this long (negative: never)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
-	fs.BoolVar(&cfg.HoldProcessor, "hold-processor", true, "the journal's flusher keeps its Go processor through each fdatasync, and GOMAXPROCS is one above the cores unless set (see reference-gateway/README.md)")
+	fs.BoolVar(&cfg.HoldProcessor, "hold-processor", true, "the journal's flusher keeps its Go processor through each fdatasync, and GOMAXPROCS is one above the cores (four on two cores) unless set (see reference-gateway/README.md)")
 	fs.BoolVar(&cfg.RealtimeFlusher, "realtime-flusher", true, "run the journal's flusher at real-time priority where permitted (root or CAP_SYS_NICE), else at nice -10 where allowed; the start-up log says which")
 	fs.StringVar(logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
@@ -46,7 +46,8 @@ GET /healthz, GET /readyz, GET /metrics. Every approval, credit and webhook
 is fsynced to the journal before it is acknowledged; on start the journal is
 replayed. SIGINT or SIGTERM drains requests and syncs before exit.
 The garbage collector runs at GOGC=400 unless GOGC is set, and, with
---hold-processor (the default), GOMAXPROCS is one above the cores unless set.
+--hold-processor (the default), GOMAXPROCS is one above the cores (four on
+two cores, so that the collector gets a dedicated worker) unless set.
 With --realtime-flusher (the default) the journal's flusher runs on a thread
 of its own at SCHED_FIFO priority 1 when the process may (root or
 CAP_SYS_NICE), else at nice -10 when RLIMIT_NICE allows, else as is; the

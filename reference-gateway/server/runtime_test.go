@@ -20,13 +20,13 @@ func TestTuneRuntime(t *testing.T) {
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMAXPROCS", "")
-	want := fmt.Sprintf("GOGC=400 GOMAXPROCS=%d", base+1)
+	want := fmt.Sprintf("GOGC=400 GOMAXPROCS=%d", procsFor(base))
 	for i := range 2 {
 		if got := TuneRuntime(true); got != want {
 			t.Fatalf("call %d: TuneRuntime(true) = %q, want %q", i+1, got, want)
 		}
-		if got := runtime.GOMAXPROCS(0); got != base+1 {
-			t.Fatalf("call %d: GOMAXPROCS %d, want %d", i+1, got, base+1)
+		if got := runtime.GOMAXPROCS(0); got != procsFor(base) {
+			t.Fatalf("call %d: GOMAXPROCS %d, want %d", i+1, got, procsFor(base))
 		}
 		if got := debug.SetGCPercent(400); got != 400 {
 			t.Fatalf("call %d: GOGC %d, want 400", i+1, got)
@@ -47,5 +47,15 @@ func TestTuneRuntime(t *testing.T) {
 	}
 	if got := runtime.GOMAXPROCS(0); got != base || debug.SetGCPercent(100) != 400 {
 		t.Fatalf("after TuneRuntime(false): GOMAXPROCS %d, want %d, and GOGC 400", got, base)
+	}
+}
+
+// TestProcsFor checks the processor counts TuneRuntime sets: one above Go's
+// default, and four where that would be three.
+func TestProcsFor(t *testing.T) {
+	for procs, want := range map[int]int{1: 2, 2: 4, 3: 4, 4: 5, 8: 9} {
+		if got := procsFor(procs); got != want {
+			t.Errorf("procsFor(%d) = %d, want %d", procs, got, want)
+		}
 	}
 }

@@ -290,7 +290,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		out("Set by server.TuneRuntime, as `jitsim gateway` does, for both targets: %s\n\n", tuned)
 	}
 	if cfg.procs {
-		out("Each target in its own process (JITSIM_PROCS=1). The gateway's child tunes itself as `jitsim gateway` does (server.TuneRuntime: GOGC=400 and GOMAXPROCS one above the cores, each unless set in the environment); the floor's child runs with the environment's settings or Go's defaults. The heading's GOMAXPROCS is this process's (vegeta).\n\n")
+		out("Each target in its own process (JITSIM_PROCS=1). The gateway's child tunes itself as `jitsim gateway` does (server.TuneRuntime: GOGC=400 and GOMAXPROCS one above the cores, four on two, each unless set in the environment); the floor's child runs with the environment's settings or Go's defaults. The heading's GOMAXPROCS is this process's (vegeta).\n\n")
 	}
 	if !sideHoldP() {
 		out("JITSIM_HOLDP=0: the gateway's journal flusher released its processor during each fdatasync (Config.HoldProcessor off).\n\n")
