@@ -323,14 +323,24 @@ func (d *decoder) members(member func(start, end int, escaped bool) error) error
 		if err := member(start, end, bytes.IndexByte(d.data[start:end], '\\') >= 0); err != nil {
 			return err
 		}
-		d.i = skipSpace(d.data, d.i)
-		c := d.data[d.i]
-		d.i++
-		if c == '}' {
+		if d.next('}') {
 			return nil
 		}
-		d.i = skipSpace(d.data, d.i) // past ','
 	}
+}
+
+// next moves d.i past the ',' or the closing byte that follows a member or
+// an element (and the spaces around a ','), and reports whether it was the
+// closing byte.
+func (d *decoder) next(closing byte) bool {
+	d.i = skipSpace(d.data, d.i)
+	c := d.data[d.i]
+	d.i++
+	if c == closing {
+		return true
+	}
+	d.i = skipSpace(d.data, d.i) // past ','
+	return false
 }
 
 // array decodes the array at d.i into the slice v.
@@ -352,13 +362,9 @@ func (d *decoder) array(v reflect.Value, p *plan) error {
 		if err := d.value(e, p.elem); err != nil {
 			return within(err, "["+strconv.Itoa(n)+"]")
 		}
-		d.i = skipSpace(d.data, d.i)
-		c := d.data[d.i]
-		d.i++
-		if c == ']' {
+		if d.next(']') {
 			return nil
 		}
-		d.i = skipSpace(d.data, d.i) // past ','
 	}
 }
 
