@@ -175,10 +175,11 @@ type stepResult struct {
 	requests   uint64
 	codes      map[string]int
 	errors     []string
-	slowSyncs  int     // gateway: journal fsyncs over 5 ms during the step (-1: none measured)
-	cpu        float64 // process CPU over the step, as a fraction of all cores
-	steal      float64 // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
-	timeWait   int     // TIME_WAIT sockets after the step
+	slowSyncs  int       // gateway: journal fsyncs over 5 ms during the step (-1: none measured)
+	cpu        float64   // process CPU over the step, as a fraction of all cores
+	steal      float64   // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
+	timeWait   int       // TIME_WAIT sockets after the step
+	began      time.Time // when the step's first slice began, to line it up with the gateway's log
 }
 
 func (r stepResult) p99OK() bool { return r.p99 <= 10*time.Millisecond }
@@ -300,8 +301,8 @@ func BenchmarkSideBySide(b *testing.B) {
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
 		out("GOMEMLIMIT=%s\n\n", v)
 	}
-	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | fsyncs > 5 ms | TIME_WAIT |\n", runtime.NumCPU())
-	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|---:|\n")
+	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | fsyncs > 5 ms | TIME_WAIT | began (UTC) |\n", runtime.NumCPU())
+	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		steal := "–"
 		if r.steal >= 0 {
@@ -311,9 +312,9 @@ func BenchmarkSideBySide(b *testing.B) {
 		if r.slowSyncs >= 0 {
 			slowSyncs = strconv.Itoa(r.slowSyncs)
 		}
-		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %d |\n",
+		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %d | %s |\n",
 			r.run, r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
-			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, r.timeWait)
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, r.timeWait, r.began.UTC().Format("15:04:05"))
 	}
 	out("\n\"fsyncs > 5 ms\" counts the gateway journal's group commits whose write and fdatasync took over 5 ms during the step (its /metrics histogram): every request waiting on one waits that long, so many of them mean the disk, not the gateway's code, set that step's tail.\n")
 	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms):\n\n")
@@ -516,7 +517,7 @@ func (a *stepAcc) result(target string, rate int, name string) stepResult {
 		target: target, rate: rate, success: a.m.Success,
 		p50: a.m.Latencies.P50, p90: a.m.Latencies.P90, p99: a.m.Latencies.P99, max: a.m.Latencies.Max,
 		requests: a.m.Requests, codes: a.m.StatusCodes, errors: a.m.Errors, steal: -1, timeWait: timeWaitSockets(),
-		slowSyncs: -1,
+		slowSyncs: -1, began: a.start,
 	}
 	if a.syncsOK {
 		r.slowSyncs = int(a.slowSyncs)
