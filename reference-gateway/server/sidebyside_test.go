@@ -367,7 +367,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	out("Totals since the gateway opened (funding and warm-up included): fsync count %.0f, fsync sum %.3f s, decisions %.0f.\n",
 		after["jitsim_gateway_journal_fsync_seconds_count"], after["jitsim_gateway_journal_fsync_seconds_sum"], after["jitsim_gateway_decisions_total"])
 	for _, line := range strings.Split(logs.String(), "\n") {
-		if os.Getenv("JITSIM_SLOW") == "1" && (strings.HasPrefix(line, "gc ") || strings.HasPrefix(line, "side child ")) {
+		if sideSlow() && (strings.HasPrefix(line, "gc ") || strings.HasPrefix(line, "side child ")) {
 			fmt.Printf("child: %s\n", line) // GODEBUG=gctrace=1 in the children, to line up with the slow buckets
 		}
 		if strings.Contains(line, "snapshot") || strings.Contains(line, "journal loaded") || strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") || strings.Contains(line, "expired") {
@@ -509,7 +509,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 // result summarises a.
 func (a *stepAcc) result(target string, rate int, name string) stepResult {
 	a.m.Close()
-	if os.Getenv("JITSIM_SLOW") == "1" {
+	if sideSlow() {
 		a.slow.print(name, a.start)
 	}
 	cores := a.wall.Seconds() * float64(runtime.NumCPU())
@@ -684,6 +684,10 @@ func BenchmarkFloorHandler(b *testing.B) {
 // through fdatasync: yes, as under `jitsim gateway`, unless JITSIM_HOLDP=0.
 func sideHoldP() bool { return os.Getenv("JITSIM_HOLDP") != "0" }
 
+// sideSlow is JITSIM_SLOW=1: print when the slow requests of each step were
+// sent, and what lines them up with collections.
+func sideSlow() bool { return os.Getenv("JITSIM_SLOW") == "1" }
+
 // sideCommitDelay is JITSIM_COMMIT_DELAY (a Go duration; the journal's
 // default when unset).
 func sideCommitDelay(b testing.TB) time.Duration {
@@ -719,8 +723,8 @@ func (s *slowTimeline) add(res *vegeta.Result, start time.Time) {
 	s.total++
 }
 
-// print prints the buckets, and when the step began (wall clock, to line
-// them up with GODEBUG=gctrace=1's times since a process started).
+// print prints the buckets, and when the step began (UTC, to line them up
+// with GODEBUG=gctrace=1's times since a process started).
 func (s *slowTimeline) print(name string, start time.Time) {
 	keys := make([]int, 0, len(s.buckets))
 	for k := range s.buckets {
@@ -731,7 +735,7 @@ func (s *slowTimeline) print(name string, start time.Time) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %.1fs:%d(%s)", float64(k)/10, s.buckets[k], ms(s.worst[k]))
 	}
-	fmt.Printf("slow %s (began %s): %d over 10 ms in %d buckets:%s\n", name, start.Format("15:04:05.000"), s.total, len(keys), b.String())
+	fmt.Printf("slow %s (began %s): %d over 10 ms in %d buckets:%s\n", name, start.UTC().Format("15:04:05.000"), s.total, len(keys), b.String())
 }
 
 // median returns the median of v (the mean of the middle two for an even

@@ -39,10 +39,10 @@ func TestSideTargetProcess(t *testing.T) {
 	if kind == "" {
 		return
 	}
-	if os.Getenv("JITSIM_SLOW") == "1" {
+	if sideSlow() {
 		// For lining up GODEBUG=gctrace=1's times since start with the
 		// slow buckets' wall clock.
-		fmt.Fprintf(os.Stderr, "side child %s started %s\n", kind, time.Now().Format("15:04:05.000"))
+		fmt.Fprintf(os.Stderr, "side child %s started %s\n", kind, time.Now().UTC().Format("15:04:05.000"))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
