@@ -29,28 +29,15 @@ func appendRecord(b []byte, r *record) []byte {
 	if a := r.Answer; a != nil {
 		b = append(b, `,"ans":{"jit":`...)
 		b = jit.AppendJSONString(b, a.JIT, true)
-		b = append(b, `,"ok":`...)
-		b = strconv.AppendBool(b, a.Approved)
-		b = append(b, `,"amt":`...)
-		b = strconv.AppendInt(b, a.Amount, 10)
-		if a.Reason != "" {
-			b = append(b, `,"reason":`...)
-			b = jit.AppendJSONString(b, a.Reason, true)
-		}
-		b = append(b, `,"at":`...)
-		b = strconv.AppendInt(b, a.At, 10)
-		b = append(b, '}')
+		b = appendAnswerTail(b, a.Approved, a.Amount, a.Reason, a.At)
 	}
 	if r.Seen != "" {
 		b = append(b, `,"seen":`...)
 		b = jit.AppendJSONString(b, r.Seen, true)
 	}
 	if c := r.Credit; c != nil {
-		b = append(b, `,"credit":{"key":`...)
-		b = jit.AppendJSONString(b, c.Key, true)
-		b = append(b, `,"amt":`...)
-		b = strconv.AppendInt(b, c.Amount, 10)
-		b = append(b, '}')
+		b = append(b, `,"credit":`...)
+		b = appendCredit(b, c)
 	}
 	if r.Day != "" {
 		b = append(b, `,"day":`...)
@@ -60,6 +47,30 @@ func appendRecord(b []byte, r *record) []byte {
 		b = append(b, `,"count":`...)
 		b = strconv.AppendInt(b, int64(r.Count), 10)
 	}
+	return append(b, '}')
+}
+
+// appendAnswerTail writes an answer's members after its JIT token, and
+// closes it.
+func appendAnswerTail(b []byte, approved bool, amount int64, reason string, at int64) []byte {
+	b = append(b, `,"ok":`...)
+	b = strconv.AppendBool(b, approved)
+	b = append(b, `,"amt":`...)
+	b = strconv.AppendInt(b, amount, 10)
+	if reason != "" {
+		b = append(b, `,"reason":`...)
+		b = jit.AppendJSONString(b, reason, true)
+	}
+	b = append(b, `,"at":`...)
+	b = strconv.AppendInt(b, at, 10)
+	return append(b, '}')
+}
+
+func appendCredit(b []byte, c *creditKey) []byte {
+	b = append(b, `{"key":`...)
+	b = jit.AppendJSONString(b, c.Key, true)
+	b = append(b, `,"amt":`...)
+	b = strconv.AppendInt(b, c.Amount, 10)
 	return append(b, '}')
 }
 

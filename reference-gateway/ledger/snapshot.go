@@ -1,12 +1,13 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/jitsim/jitsim/jit"
@@ -97,62 +98,63 @@ func (l *Ledger) Restore(data []byte) error {
 }
 
 // Snapshot copies the state without stopping the ledger, paced to a
-// quarter of a core (see snapshotWork). It calls rotate
-// (which starts a new journal segment and returns its first position p),
-// then copies the accounts one shard at a time, each under its shard's lock
-// for as long as a memory copy of that shard's accounts takes. Every record
-// before p is in the copy; so are an account's records appended after p but
-// before its shard was copied, and the copy names the last of them
+// quarter of a core (see snapshotWork). It calls rotate (which starts a new
+// journal segment and returns its first position p), lists the accounts,
+// then copies and encodes them one at a time in key order, each copied
+// under its shard's lock for as long as a memory copy of that account
+// takes, so that only one account's copy is ever held beside the encoded
+// bytes. Every record before p is in the copy (an account with one existed
+// when the list was made); so are an account's records appended after p but
+// before it was copied, and the copy names the last of them
 // (snapAccount.Last) so that Replay skips them. Snapshot returns the encoded
 // snapshot and p once every record the snapshot holds is durable, so a
 // snapshot never holds an effect that was not acknowledged. It returns an
-// error when rotate fails, when encoding fails, or when the journal cannot
-// make the records durable.
+// error when rotate fails or when the journal cannot make the records
+// durable.
 func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
+	return l.snapshot(rotate, newPacer())
+}
+
+// snapshot is Snapshot with its pacing: nil does not rest (benchmarks).
+func (l *Ledger) snapshot(rotate func() (pos, error), pace *pacer) ([][]byte, pos, error) {
 	p, err := rotate()
 	if err != nil {
 		return nil, p, fmt.Errorf("rotate journal: %w", err)
 	}
-	var copies []*account
-	pace := newPacer()
+	var keys []Key
 	for i := range l.shards {
 		pace.step()
 		s := &l.shards[i]
 		s.mu.Lock()
-		for _, a := range s.accounts {
-			copies = append(copies, a.clone())
+		for k := range s.accounts {
+			keys = append(keys, k)
 		}
 		s.mu.Unlock()
 	}
-	// Encode one account at a time, so that only the bytes stay in memory
-	// and not every hold materialised at once.
-	sort.Slice(copies, func(i, j int) bool {
-		if copies[i].key.Token != copies[j].key.Token {
-			return copies[i].key.Token < copies[j].key.Token
-		}
-		return copies[i].key.Currency < copies[j].key.Currency
+	slices.SortFunc(keys, func(a, b Key) int {
+		return cmp.Or(strings.Compare(a.Token, b.Token), strings.Compare(a.Currency, b.Currency))
 	})
-	var data chunks
-	data.write([]byte{'['})
+	w := snapWriter{pace: pace, buf: make([]byte, 0, snapFlushAt+4<<10)}
+	w.buf = append(w.buf, '[')
 	var last pos
-	for i, a := range copies {
+	for i, k := range keys {
 		pace.step()
+		s := l.shard(k)
+		s.mu.Lock()
+		c := s.accounts[k].clone() // accounts are never removed
+		s.mu.Unlock()
 		if i > 0 {
-			data.write([]byte{','})
+			w.buf = append(w.buf, ',')
 		}
-		enc, err := json.Marshal(a.snapshot())
-		if err != nil {
-			return nil, p, fmt.Errorf("encode snapshot: %w", err)
-		}
-		data.write(enc)
-		last = max(last, a.last)
-		copies[i] = nil
+		w.appendSnapshot(c)
+		last = max(last, c.last)
 	}
-	data.write([]byte{']'})
+	w.buf = append(w.buf, ']')
+	w.flush()
 	if err := l.wait(last); err != nil {
 		return nil, p, err
 	}
-	return data.bufs, p, nil
+	return w.data.bufs, p, nil
 }
 
 // A snapshot is paced: after each snapshotWork of copying or encoding it
@@ -170,6 +172,9 @@ func newPacer() *pacer { return &pacer{since: time.Now()} }
 
 // step rests if the work since the last rest has used up snapshotWork.
 func (p *pacer) step() {
+	if p == nil {
+		return
+	}
 	if time.Since(p.since) >= snapshotWork {
 		time.Sleep(snapshotRest)
 		p.since = time.Now()
