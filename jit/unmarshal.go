@@ -48,6 +48,9 @@ type field struct {
 	name  string // the JSON name, for error paths
 	index int
 	plan  *plan
+	// check: the value is checked against plan as if decoded, and then
+	// dropped (a Decoder's fields outside what it keeps).
+	check bool
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -265,22 +268,39 @@ func describeJSON(c byte) string {
 // object decodes the object at d.i into the struct v.
 func (d *decoder) object(v reflect.Value, p *plan) error {
 	return d.members(func(start, end int, escaped bool) error {
-		name := d.data[start:end]
-		if escaped {
-			name = []byte(unquoteKey(d.data[start-1 : end+1]))
-		}
-		// A key spelled as its field's JSON name finds the same field
-		// folded or not; only other spellings need folding.
-		f := p.exact[string(name)]
-		if f == nil {
-			f = p.fields[string(appendFolded(d.fold[:0], name))]
-		}
-		if f == nil {
+		f := d.field(p, start, end, escaped)
+		switch {
+		case f == nil:
 			d.skip()
 			return nil
+		case f.check:
+			return within(d.check(f.plan), f.name)
 		}
 		return within(d.value(v.Field(f.index), f.plan), f.name)
 	})
+}
+
+// field returns the field of the struct plan p that the key at
+// d.data[start:end] names, as encoding/json matches it, or nil.
+func (d *decoder) field(p *plan, start, end int, escaped bool) *field {
+	name := d.data[start:end]
+	if escaped {
+		name = []byte(unquoteKey(d.data[start-1 : end+1]))
+	}
+	// A key spelled as its field's JSON name finds the same field
+	// folded or not; only other spellings need folding.
+	if f := p.exact[string(name)]; f != nil {
+		return f
+	}
+	return p.fields[string(appendFolded(d.fold[:0], name))]
+}
+
+// mapKey returns the map key at d.data[start:end], unquoted.
+func (d *decoder) mapKey(start, end int, escaped bool) string {
+	if escaped {
+		return unquoteKey(d.data[start-1 : end+1])
+	}
+	return string(d.data[start:end])
 }
 
 // mapObject decodes the object at d.i into the map v.
@@ -291,10 +311,7 @@ func (d *decoder) mapObject(v reflect.Value, p *plan) error {
 	elem := reflect.New(p.typ.Elem()).Elem()
 	key := reflect.New(p.typ.Key()).Elem()
 	return d.members(func(start, end int, escaped bool) error {
-		k := string(d.data[start:end])
-		if escaped {
-			k = unquoteKey(d.data[start-1 : end+1])
-		}
+		k := d.mapKey(start, end, escaped)
 		elem.SetZero()
 		if err := d.value(elem, p.elem); err != nil {
 			return within(err, k)
