@@ -74,36 +74,52 @@ func appendCredit(b []byte, c *creditKey) []byte {
 	return append(b, '}')
 }
 
+// appendHold writes h as json.Marshal does: fields at their zero value
+// are left out (omitempty), but for id, state and created.
 func appendHold(b []byte, h *hold) []byte {
 	b = append(b, `{"id":`...)
 	b = jit.AppendJSONString(b, h.ID, true)
-	b = append(b, `,"jit":`...)
-	b = appendStrings(b, h.JIT)
-	b = append(b, `,"txn":`...)
-	b = appendStrings(b, h.Txn)
-	b = append(b, `,"auth":`...)
-	b = strconv.AppendInt(b, h.Auth, 10)
-	b = append(b, `,"auth_known":`...)
-	b = strconv.AppendBool(b, h.AuthKnown)
-	b = append(b, `,"incr":`...)
-	b = appendMap(b, h.Incr, appendInt)
-	b = append(b, `,"void":`...)
-	b = appendMap(b, h.Void, strconv.AppendBool)
-	b = append(b, `,"released":`...)
-	b = strconv.AppendInt(b, h.Released, 10)
-	b = append(b, `,"consumed":`...)
-	b = strconv.AppendInt(b, h.Consumed, 10)
+	if len(h.JIT) > 0 {
+		b = append(b, `,"jit":`...)
+		b = appendStrings(b, h.JIT)
+	}
+	if len(h.Txn) > 0 {
+		b = append(b, `,"txn":`...)
+		b = appendStrings(b, h.Txn)
+	}
+	b = appendIntField(b, `,"auth":`, h.Auth)
+	if h.AuthKnown {
+		b = append(b, `,"auth_known":true`...)
+	}
+	if len(h.Incr) > 0 {
+		b = append(b, `,"incr":`...)
+		b = appendMap(b, h.Incr, appendInt)
+	}
+	if len(h.Void) > 0 {
+		b = append(b, `,"void":`...)
+		b = appendMap(b, h.Void, strconv.AppendBool)
+	}
+	b = appendIntField(b, `,"released":`, h.Released)
+	b = appendIntField(b, `,"consumed":`, h.Consumed)
 	b = append(b, `,"state":`...)
 	b = jit.AppendJSONString(b, string(h.State), true)
-	b = append(b, `,"debit":`...)
-	b = strconv.AppendBool(b, h.Debit)
-	b = append(b, `,"debited":`...)
-	b = strconv.AppendInt(b, h.Debited, 10)
+	if h.Debit {
+		b = append(b, `,"debit":true`...)
+	}
+	b = appendIntField(b, `,"debited":`, h.Debited)
 	b = append(b, `,"created":`...)
 	b = strconv.AppendInt(b, h.Created, 10)
-	b = append(b, `,"closed":`...)
-	b = strconv.AppendInt(b, h.Closed, 10)
+	b = appendIntField(b, `,"closed":`, h.Closed)
 	return append(b, '}')
+}
+
+// appendIntField writes name and v unless v is zero (omitempty).
+func appendIntField(b []byte, name string, v int64) []byte {
+	if v == 0 {
+		return b
+	}
+	b = append(b, name...)
+	return strconv.AppendInt(b, v, 10)
 }
 
 func appendInt(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }

@@ -9,20 +9,20 @@ package ledger
 // webhook, a stand-in or a decline after the fact find it by token; it is
 // never pending.
 type hold struct {
-	ID        string           `json:"id"`         // first token it was known by
-	JIT       []string         `json:"jit"`        // JIT tokens: authorization and incrementals
-	Txn       []string         `json:"txn"`        // transaction tokens
-	Auth      int64            `json:"auth"`       // authorized amount, once known
-	AuthKnown bool             `json:"auth_known"` // Auth has been set by a decision or a webhook
-	Incr      map[string]int64 `json:"incr"`       // incremental JIT token → amount
-	Void      map[string]bool  `json:"void"`       // incremental JIT tokens declined or timed out
-	Released  int64            `json:"released"`   // advice deltas and partial reversals
-	Consumed  int64            `json:"consumed"`   // non-final clearings
-	State     HoldState        `json:"state"`      // Open until cleared, released or expired
-	Debit     bool             `json:"debit"`      // a single-message debit, not a hold
-	Debited   int64            `json:"debited"`    // Debit: what the ledger was charged
-	Created   int64            `json:"created"`    // unix nanoseconds, for the expiry sweep
-	Closed    int64            `json:"closed"`     // unix nanoseconds it left Open, for pruning
+	ID        string           `json:"id"`                   // first token it was known by
+	JIT       []string         `json:"jit,omitempty"`        // JIT tokens: authorization and incrementals
+	Txn       []string         `json:"txn,omitempty"`        // transaction tokens
+	Auth      int64            `json:"auth,omitempty"`       // authorized amount, once known
+	AuthKnown bool             `json:"auth_known,omitempty"` // Auth has been set by a decision or a webhook
+	Incr      map[string]int64 `json:"incr,omitempty"`       // incremental JIT token → amount
+	Void      map[string]bool  `json:"void,omitempty"`       // incremental JIT tokens declined or timed out
+	Released  int64            `json:"released,omitempty"`   // advice deltas and partial reversals
+	Consumed  int64            `json:"consumed,omitempty"`   // non-final clearings
+	State     HoldState        `json:"state"`                // Open until cleared, released or expired
+	Debit     bool             `json:"debit,omitempty"`      // a single-message debit, not a hold
+	Debited   int64            `json:"debited,omitempty"`    // Debit: what the ledger was charged
+	Created   int64            `json:"created"`              // unix nanoseconds, for the expiry sweep
+	Closed    int64            `json:"closed,omitempty"`     // unix nanoseconds it left Open, for pruning
 }
 
 // open is the amount the hold keeps pending now.

@@ -146,39 +146,30 @@ func (w *snapWriter) closeList(first bool, closing byte) {
 func (a *account) appendSlot(b []byte, s *slot) []byte {
 	b = append(b, `{"id":`...)
 	b = a.appendTok(b, s.id)
-	b = append(b, `,"jit":`...)
-	b = a.appendTokList(b, s.jit)
-	b = append(b, `,"txn":`...)
-	b = a.appendTokList(b, s.txn)
-	b = append(b, `,"auth":`...)
-	b = strconv.AppendInt(b, s.auth, 10)
-	b = append(b, `,"auth_known":`...)
-	b = strconv.AppendBool(b, s.authKnown)
-	b = append(b, `,"incr":null,"void":null,"released":`...)
-	b = strconv.AppendInt(b, s.released, 10)
-	b = append(b, `,"consumed":`...)
-	b = strconv.AppendInt(b, s.consumed, 10)
+	if s.jit.n != 0 {
+		b = append(b, `,"jit":[`...)
+		b = append(a.appendTok(b, s.jit), ']')
+	}
+	if s.txn.n != 0 {
+		b = append(b, `,"txn":[`...)
+		b = append(a.appendTok(b, s.txn), ']')
+	}
+	b = appendIntField(b, `,"auth":`, s.auth)
+	if s.authKnown {
+		b = append(b, `,"auth_known":true`...)
+	}
+	b = appendIntField(b, `,"released":`, s.released)
+	b = appendIntField(b, `,"consumed":`, s.consumed)
 	b = append(b, `,"state":`...)
 	b = jit.AppendJSONString(b, string(stateNames[s.state]), true)
-	b = append(b, `,"debit":`...)
-	b = strconv.AppendBool(b, s.debit)
-	b = append(b, `,"debited":`...)
-	b = strconv.AppendInt(b, s.debited, 10)
+	if s.debit {
+		b = append(b, `,"debit":true`...)
+	}
+	b = appendIntField(b, `,"debited":`, s.debited)
 	b = append(b, `,"created":`...)
 	b = strconv.AppendInt(b, s.created, 10)
-	b = append(b, `,"closed":`...)
-	b = strconv.AppendInt(b, s.closed, 10)
+	b = appendIntField(b, `,"closed":`, s.closed)
 	return append(b, '}')
-}
-
-// appendTokList writes a list of the one token t, or null for none.
-func (a *account) appendTokList(b []byte, t tok) []byte {
-	if t.n == 0 {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	b = a.appendTok(b, t)
-	return append(b, ']')
 }
 
 // appendTok writes the token t was made from as a JSON string, without
