@@ -3,7 +3,8 @@
 // webhook envelope, the method, decline-reason, type and state enums, the
 // transaction response codes, and an exact decimal Amount for money on the
 // wire. DecodeTransaction and DecodeWebhook decode request and webhook bodies
-// strictly (one object, no duplicate keys) while ignoring unknown fields.
+// strictly (one object, no duplicate keys) while ignoring unknown fields; a
+// Decoder does the same checks but stores only the fields a gateway reads.
 //
 // Names, nesting and enums follow Marqeta's Core API (transaction_model,
 // jit_funding_api, gpa_response, gateway_log_model, cardholder_balance). The
