@@ -64,14 +64,16 @@ func syncDir(dir string) error {
 	return d.Close()
 }
 
-// createFile atomically creates path holding the concatenation of chunks:
-// it writes path+".tmp", fsyncs it, renames it into place and fsyncs the
-// directory (without sync, neither fsync). With sync it writes at the
-// background pace (see writePaced), so that the flusher's commits do not
-// wait behind a snapshot's megabytes.
-func createFile(path string, sync bool, chunks ...[]byte) (err error) {
+// createFile atomically creates path with what fill writes into it: it
+// writes path+".tmp", fsyncs it, renames it into place and fsyncs the
+// directory (without sync, neither fsync). With sync, fill's writes go to
+// the disk at the background pace (see writePaced), so that the flusher's
+// commits do not wait behind a snapshot's megabytes. fill gets the file
+// (for a header written last) and the paced writer; the file is not created
+// if fill fails.
+func createFile(path string, sync bool, fill func(f *os.File, w io.Writer) error) (err error) {
 	tmp := path + tempExt
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -81,12 +83,11 @@ func createFile(path string, sync bool, chunks ...[]byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	w := &pacedWriter{w: f}
 	if sync {
-		err = writePaced(f, func() error { return datasync(f) }, time.Sleep, chunks...)
-	} else {
-		err = writePaced(f, nil, nil, chunks...)
+		w.sync, w.sleep = func() error { return datasync(f) }, time.Sleep
 	}
-	if err != nil {
+	if err := fill(f, w); err != nil {
 		return err
 	}
 	if sync {
@@ -128,30 +129,46 @@ var (
 // sync function it calls sync after every bgSyncBytes written and then
 // sleep(bgRest); the caller syncs the last piece. It returns the first error.
 func writePaced(w io.Writer, sync func() error, sleep func(time.Duration), chunks ...[]byte) error {
-	var unsynced int64
+	pw := &pacedWriter{w: w, sync: sync, sleep: sleep}
 	for _, c := range chunks {
-		for len(c) > 0 {
-			n := len(c)
-			if sync != nil {
-				n = int(min(int64(n), bgSyncBytes-unsynced))
-			}
-			if _, err := w.Write(c[:n]); err != nil {
-				return err
-			}
-			c = c[n:]
-			if sync == nil {
-				continue
-			}
-			if unsynced += int64(n); unsynced == bgSyncBytes {
-				if err := sync(); err != nil {
-					return err
-				}
-				unsynced = 0
-				sleep(bgRest)
-			}
+		if _, err := pw.Write(c); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// pacedWriter writes to w as writePaced does, across calls to Write.
+type pacedWriter struct {
+	w        io.Writer
+	sync     func() error        // nil: write straight through
+	sleep    func(time.Duration) // after each sync
+	unsynced int64
+}
+
+func (pw *pacedWriter) Write(c []byte) (int, error) {
+	total := len(c)
+	for len(c) > 0 {
+		n := len(c)
+		if pw.sync != nil {
+			n = int(min(int64(n), bgSyncBytes-pw.unsynced))
+		}
+		if _, err := pw.w.Write(c[:n]); err != nil {
+			return total - len(c), err
+		}
+		c = c[n:]
+		if pw.sync == nil {
+			continue
+		}
+		if pw.unsynced += int64(n); pw.unsynced == bgSyncBytes {
+			if err := pw.sync(); err != nil {
+				return total - len(c), err
+			}
+			pw.unsynced = 0
+			pw.sleep(bgRest)
+		}
+	}
+	return total, nil
 }
 
 // removePaced removes the file at path, first shrinking it bgShrinkBytes at
