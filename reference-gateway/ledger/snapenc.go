@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"io"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -21,19 +22,20 @@ import (
 const snapPaceEvery = 256
 
 // snapFlushAt is how full the writer's scratch buffer gets before it is
-// moved into the snapshot's chunks.
+// written out.
 const snapFlushAt = 64 << 10
 
-// snapWriter builds a snapshot in chunks through one reused scratch buffer.
+// snapWriter writes a snapshot to out through one reused scratch buffer.
 type snapWriter struct {
-	data chunks
+	out  io.Writer
+	err  error // out's first error; nothing is written after it
 	buf  []byte
 	n    int // items since the pacer was last called
 	pace *pacer
 }
 
-// item counts one written item, moves the scratch buffer into the chunks
-// once it is full, and calls the pacer every snapPaceEvery items.
+// item counts one written item, writes the scratch buffer out once it is
+// full, and calls the pacer every snapPaceEvery items.
 func (w *snapWriter) item() {
 	if len(w.buf) >= snapFlushAt {
 		w.flush()
@@ -44,8 +46,13 @@ func (w *snapWriter) item() {
 	}
 }
 
+// flush writes the scratch buffer to out. The time out takes (a paced
+// disk write) counts as the pacer's rest, not as work.
 func (w *snapWriter) flush() {
-	w.data.write(w.buf)
+	if w.err == nil {
+		_, w.err = w.out.Write(w.buf)
+		w.pace.rested()
+	}
 	w.buf = w.buf[:0]
 }
 

@@ -3,6 +3,7 @@ package ledger
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,4 +129,40 @@ func canonical(t *testing.T, sa snapAccount) string {
 		t.Fatal(err)
 	}
 	return string(enc)
+}
+
+// failAfter is a writer that fails once it has taken n bytes.
+type failAfter struct{ n int }
+
+var errFull = errors.New("disk full")
+
+func (f *failAfter) Write(b []byte) (int, error) {
+	if len(b) > f.n {
+		return 0, errFull
+	}
+	f.n -= len(b)
+	return len(b), nil
+}
+
+// SnapshotTo stops at its writer's first error and returns it.
+func TestSnapshotToReturnsWriteError(t *testing.T) {
+	l, _ := newTestLedger(t, Config{})
+	for a := range 20 {
+		k := usd(fmt.Sprintf("acct-%02d", a))
+		mustCredit(t, l, k, 1_000_000_00)
+		for d := range 200 {
+			l.Decide(ctx, auth(k, fmt.Sprintf("%02d-j-%08d-aaaa-bbbb-cccc-dddddddddddd", a, d), fmt.Sprintf("t-%d-%d", a, d), 1_00))
+		}
+	}
+	var whole chunks
+	if err := l.SnapshotTo(&whole); err != nil {
+		t.Fatal(err)
+	}
+	size := len(slices.Concat(whole.bufs...))
+	if size < 3*snapFlushAt {
+		t.Fatalf("snapshot of %d bytes: too small to fail halfway", size)
+	}
+	if err := l.SnapshotTo(&failAfter{n: size / 2}); !errors.Is(err, errFull) {
+		t.Fatalf("SnapshotTo into a writer that fails: %v, want %v", err, errFull)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -97,20 +98,28 @@ func (l *Ledger) Restore(data []byte) error {
 	return nil
 }
 
-// Snapshot copies the state without stopping the ledger, paced to a
-// quarter of a core (see snapshotWork). It calls rotate (which starts a new
-// journal segment and returns its first position p), lists the accounts,
-// then copies and encodes them one at a time in key order, each copied
-// under its shard's lock for as long as a memory copy of that account
-// takes, so that only one account's copy is ever held beside the encoded
-// bytes. Every record before p is in the copy (an account with one existed
-// when the list was made); so are an account's records appended after p but
-// before it was copied, and the copy names the last of them
-// (snapAccount.Last) so that Replay skips them. Snapshot returns the encoded
-// snapshot and p once every record the snapshot holds is durable, so a
-// snapshot never holds an effect that was not acknowledged. It returns an
-// error when rotate fails or when the journal cannot make the records
-// durable.
+// SnapshotTo writes a copy of the state to w without stopping the ledger,
+// paced to a quarter of a core (see snapshotWork), for a journal that has
+// just been rotated at some position p (the caller's: see
+// journal.WriteSnapshotFrom). It lists the accounts, then copies and encodes
+// them one at a time in key order, each copied under its shard's lock for as
+// long as a memory copy of that account takes, so that only one account's
+// copy is held at a time and the encoded bytes go straight to w. Every
+// record before p is in the copy (an account with one existed when the list
+// was made); so are an account's records appended after p but before it was
+// copied, and the copy names the last of them (snapAccount.Last) so that
+// Replay skips them. SnapshotTo returns once every record the snapshot
+// holds is durable, so a snapshot committed after it returns never holds an
+// effect that was not acknowledged. It returns w's first error, or the
+// journal's error when the records cannot be made durable.
+func (l *Ledger) SnapshotTo(w io.Writer) error {
+	return l.snapshotTo(w, newPacer())
+}
+
+// Snapshot is SnapshotTo into memory: it calls rotate (which starts a new
+// journal segment and returns its first position p), then returns the
+// snapshot in pieces and p. It returns an error when rotate fails, or
+// SnapshotTo's.
 func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
 	return l.snapshot(rotate, newPacer())
 }
@@ -121,6 +130,14 @@ func (l *Ledger) snapshot(rotate func() (pos, error), pace *pacer) ([][]byte, po
 	if err != nil {
 		return nil, p, fmt.Errorf("rotate journal: %w", err)
 	}
+	var data chunks
+	if err := l.snapshotTo(&data, pace); err != nil {
+		return nil, p, err
+	}
+	return data.bufs, p, nil
+}
+
+func (l *Ledger) snapshotTo(out io.Writer, pace *pacer) error {
 	var keys []Key
 	for i := range l.shards {
 		pace.step()
@@ -134,7 +151,7 @@ func (l *Ledger) snapshot(rotate func() (pos, error), pace *pacer) ([][]byte, po
 	slices.SortFunc(keys, func(a, b Key) int {
 		return cmp.Or(strings.Compare(a.Token, b.Token), strings.Compare(a.Currency, b.Currency))
 	})
-	w := snapWriter{pace: pace, buf: make([]byte, 0, snapFlushAt+4<<10)}
+	w := snapWriter{out: out, pace: pace, buf: make([]byte, 0, snapFlushAt+4<<10)}
 	w.buf = append(w.buf, '[')
 	var last pos
 	for i, k := range keys {
@@ -148,13 +165,15 @@ func (l *Ledger) snapshot(rotate func() (pos, error), pace *pacer) ([][]byte, po
 		}
 		w.appendSnapshot(c)
 		last = max(last, c.last)
+		if w.err != nil {
+			return fmt.Errorf("write snapshot: %w", w.err)
+		}
 	}
 	w.buf = append(w.buf, ']')
-	w.flush()
-	if err := l.wait(last); err != nil {
-		return nil, p, err
+	if w.flush(); w.err != nil {
+		return fmt.Errorf("write snapshot: %w", w.err)
 	}
-	return w.data.bufs, p, nil
+	return l.wait(last)
 }
 
 // A snapshot is paced: after each snapshotWork of copying or encoding it
@@ -169,6 +188,13 @@ const (
 type pacer struct{ since time.Time }
 
 func newPacer() *pacer { return &pacer{since: time.Now()} }
+
+// rested starts a new stretch of work, after time spent waiting elsewhere.
+func (p *pacer) rested() {
+	if p != nil {
+		p.since = time.Now()
+	}
+}
 
 // step rests if the work since the last rest has used up snapshotWork.
 func (p *pacer) step() {
@@ -190,6 +216,12 @@ const chunkSize = 1 << 20
 // on every goroutine that allocates during the next collection, which
 // stalls decisions for hundreds of milliseconds (BenchmarkSnapshotFreeze).
 type chunks struct{ bufs [][]byte }
+
+// Write appends b; it never fails.
+func (c *chunks) Write(b []byte) (int, error) {
+	c.write(b)
+	return len(b), nil
+}
 
 func (c *chunks) write(b []byte) {
 	for len(b) > 0 {

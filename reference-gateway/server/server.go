@@ -212,18 +212,15 @@ func (s *Server) Snapshot() error {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	start := time.Now()
-	data, p, err := s.ledger.Snapshot(s.journal.Rotate)
+	p, err := s.journal.Rotate()
+	if err != nil {
+		return fmt.Errorf("snapshot: rotate journal: %w", err)
+	}
+	size, err := s.journal.WriteSnapshotFrom(p, s.ledger.SnapshotTo)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	if err := s.journal.WriteSnapshot(p, data...); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	size := 0
-	for _, c := range data {
-		size += len(c)
-	}
-	s.snapSize.Store(int64(size))
+	s.snapSize.Store(size)
 	s.log.Info("snapshot written", "pos", p, "bytes", size, "took", time.Since(start))
 	return nil
 }
