@@ -143,13 +143,8 @@ func (d *decoder) check(p *plan) error {
 		}
 	case kInt:
 		if c == '-' || c >= '0' && c <= '9' {
-			start := d.i
-			d.skip()
-			lit := d.data[start:d.i]
-			if _, err := strconv.ParseInt(string(lit), 10, p.typ.Bits()); err != nil {
-				return &typeError{value: "number " + string(lit), want: "integer"}
-			}
-			return nil
+			_, err := d.integer(p)
+			return err
 		}
 	case kStruct:
 		if c == '{' {

@@ -224,15 +224,11 @@ func (d *decoder) value(v reflect.Value, p *plan) error {
 		}
 	case kInt:
 		if c == '-' || c >= '0' && c <= '9' {
-			start := d.i
-			d.skip()
-			lit := d.data[start:d.i]
-			n, err := strconv.ParseInt(string(lit), 10, 64)
-			if err != nil || v.OverflowInt(n) {
-				return &typeError{value: "number " + string(lit), want: "integer"}
+			n, err := d.integer(p)
+			if err == nil {
+				v.SetInt(n)
 			}
-			v.SetInt(n)
-			return nil
+			return err
 		}
 	case kStruct:
 		if c == '{' {
@@ -248,6 +244,19 @@ func (d *decoder) value(v reflect.Value, p *plan) error {
 		}
 	}
 	return &typeError{value: describeJSON(c), want: jsonKind(p.typ)}
+}
+
+// integer decodes the number at d.i as p's integer type: a *typeError
+// when it is not an integer or does not fit.
+func (d *decoder) integer(p *plan) (int64, error) {
+	start := d.i
+	d.skip()
+	lit := d.data[start:d.i]
+	n, err := strconv.ParseInt(string(lit), 10, p.typ.Bits())
+	if err != nil {
+		return 0, &typeError{value: "number " + string(lit), want: "integer"}
+	}
+	return n, nil
 }
 
 // describeJSON names the JSON type of a value that starts with c.

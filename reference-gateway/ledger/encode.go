@@ -99,17 +99,23 @@ func appendHold(b []byte, h *hold) []byte {
 		b = append(b, `,"void":`...)
 		b = appendMap(b, h.Void, strconv.AppendBool)
 	}
-	b = appendIntField(b, `,"released":`, h.Released)
-	b = appendIntField(b, `,"consumed":`, h.Consumed)
+	return appendHoldTail(b, h.Released, h.Consumed, h.State, h.Debit, h.Debited, h.Created, h.Closed)
+}
+
+// appendHoldTail writes a hold's members from released on, and closes it;
+// appendSlot shares it.
+func appendHoldTail(b []byte, released, consumed int64, state HoldState, debit bool, debited, created, closed int64) []byte {
+	b = appendIntField(b, `,"released":`, released)
+	b = appendIntField(b, `,"consumed":`, consumed)
 	b = append(b, `,"state":`...)
-	b = jit.AppendJSONString(b, string(h.State), true)
-	if h.Debit {
+	b = jit.AppendJSONString(b, string(state), true)
+	if debit {
 		b = append(b, `,"debit":true`...)
 	}
-	b = appendIntField(b, `,"debited":`, h.Debited)
+	b = appendIntField(b, `,"debited":`, debited)
 	b = append(b, `,"created":`...)
-	b = strconv.AppendInt(b, h.Created, 10)
-	b = appendIntField(b, `,"closed":`, h.Closed)
+	b = strconv.AppendInt(b, created, 10)
+	b = appendIntField(b, `,"closed":`, closed)
 	return append(b, '}')
 }
 

@@ -165,18 +165,7 @@ func (a *account) appendSlot(b []byte, s *slot) []byte {
 	if s.authKnown {
 		b = append(b, `,"auth_known":true`...)
 	}
-	b = appendIntField(b, `,"released":`, s.released)
-	b = appendIntField(b, `,"consumed":`, s.consumed)
-	b = append(b, `,"state":`...)
-	b = jit.AppendJSONString(b, string(stateNames[s.state]), true)
-	if s.debit {
-		b = append(b, `,"debit":true`...)
-	}
-	b = appendIntField(b, `,"debited":`, s.debited)
-	b = append(b, `,"created":`...)
-	b = strconv.AppendInt(b, s.created, 10)
-	b = appendIntField(b, `,"closed":`, s.closed)
-	return append(b, '}')
+	return appendHoldTail(b, s.released, s.consumed, stateNames[s.state], s.debit, s.debited, s.created, s.closed)
 }
 
 // appendTok writes the token t was made from as a JSON string, without
