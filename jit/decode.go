@@ -27,18 +27,11 @@ import (
 //   - a value of the wrong type (`invalid value at $.gpa_order.token: JSON
 //     number where string expected`) or an amount ParseAmount rejects.
 func DecodeTransaction(data []byte) (*Transaction, error) {
-	if err := checkUTF8(data); err != nil {
-		return nil, err
-	}
-	if err := checkObject(data); err != nil {
-		return nil, err
-	}
-	t := new(Transaction)
-	if err := unmarshal(data, t, transactionPlan); err != nil {
-		return nil, decodeError("transaction", err)
-	}
-	return t, nil
+	return wholeTransaction.Decode(data)
 }
+
+// wholeTransaction is the Decoder that keeps every field.
+var wholeTransaction = &Decoder{plan: transactionPlan}
 
 // DecodeWebhook decodes the body of a transaction webhook: either
 // {"transactions": [...]}, returned as the envelope, or a ping

@@ -3,7 +3,6 @@ package jit
 import (
 	"encoding/json"
 	"reflect"
-	"strconv"
 	"strings"
 )
 
@@ -71,7 +70,7 @@ func prune(p *plan, paths [][]string) (*plan, error) {
 		return &c, nil
 	case kStruct:
 	default:
-		return nil, Errorf(EINVALID, "path %q goes on past a %s", strings.Join(paths[0], "."), jsonKind(p.typ))
+		return nil, Errorf(EINVALID, "path %q goes on past %s, which holds no fields", strings.Join(paths[0], "."), p.typ)
 	}
 	c := &plan{kind: kStruct, typ: p.typ, fields: make(map[string]*field, len(p.fields)), exact: make(map[string]*field, len(p.exact))}
 	pruned := map[*field]*field{}
@@ -159,7 +158,7 @@ func (d *decoder) check(p *plan) error {
 	case kSlice:
 		if c == '[' {
 			return d.elements(func(n int) error {
-				return within(d.check(p.elem), "["+strconv.Itoa(n)+"]")
+				return withinIndex(d.check(p.elem), n)
 			})
 		}
 	case kMap:
@@ -173,22 +172,4 @@ func (d *decoder) check(p *plan) error {
 		}
 	}
 	return &typeError{value: describeJSON(c), want: jsonKind(p.typ)}
-}
-
-// elements walks the non-empty array at d.i, calling element with each
-// index and d.i on the element; element must consume it.
-func (d *decoder) elements(element func(n int) error) error {
-	d.i = skipSpace(d.data, d.i+1) // past '['
-	if d.data[d.i] == ']' {
-		d.i++
-		return nil
-	}
-	for n := 0; ; n++ {
-		if err := element(n); err != nil {
-			return err
-		}
-		if d.next(']') {
-			return nil
-		}
-	}
 }

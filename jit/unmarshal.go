@@ -154,6 +154,14 @@ func (e *typeError) pathString() string {
 	return string(b)
 }
 
+// withinIndex is within for the element at index n of an array.
+func withinIndex(err error, n int) error {
+	if te, ok := err.(*typeError); ok {
+		te.path = append(te.path, "["+strconv.Itoa(n)+"]")
+	}
+	return err
+}
+
 // within adds a path segment to err if it is a typeError.
 func within(err error, seg string) error {
 	if te, ok := err.(*typeError); ok {
@@ -371,22 +379,32 @@ func (d *decoder) next(closing byte) bool {
 
 // array decodes the array at d.i into the slice v.
 func (d *decoder) array(v reflect.Value, p *plan) error {
-	d.i = skipSpace(d.data, d.i+1) // past '['
-	if d.data[d.i] == ']' {
-		d.i++
-		v.Set(reflect.MakeSlice(p.typ, 0, 0))
-		return nil
+	if v.IsNil() {
+		v.Set(reflect.MakeSlice(p.typ, 0, 0)) // [] is an empty slice, not nil
 	}
 	v.SetLen(0)
-	for n := 0; ; n++ {
+	return d.elements(func(n int) error {
 		if n == v.Cap() {
 			v.Grow(1)
 		}
 		v.SetLen(n + 1)
 		e := v.Index(n)
 		e.SetZero()
-		if err := d.value(e, p.elem); err != nil {
-			return within(err, "["+strconv.Itoa(n)+"]")
+		return withinIndex(d.value(e, p.elem), n)
+	})
+}
+
+// elements walks the array at d.i, calling element with each
+// index and d.i on the element; element must consume it.
+func (d *decoder) elements(element func(n int) error) error {
+	d.i = skipSpace(d.data, d.i+1) // past '['
+	if d.data[d.i] == ']' {
+		d.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		if err := element(n); err != nil {
+			return err
 		}
 		if d.next(']') {
 			return nil

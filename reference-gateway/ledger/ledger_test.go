@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -288,12 +287,8 @@ func assertReplayMatches(t *testing.T, l *Ledger, j *memJournal, keys ...Key) {
 			t.Fatal(err)
 		}
 	}
-	data, _, err := l.Snapshot(func() (pos, error) { return 0, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := New(Config{Now: l.cfg.Now}, &memJournal{})
-	if err := s.Restore(bytes.Join(data, nil)); err != nil {
+	if err := s.Restore(snapshotBytes(t, l)); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range keys {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jitsim/jitsim/jit"
@@ -47,11 +48,12 @@ func (w *snapWriter) item() {
 }
 
 // flush writes the scratch buffer to out. The time out takes (a paced
-// disk write) counts as the pacer's rest, not as work.
+// disk write) does not count as the snapshot's work.
 func (w *snapWriter) flush() {
 	if w.err == nil {
+		start := time.Now()
 		_, w.err = w.out.Write(w.buf)
-		w.pace.rested()
+		w.pace.waited(time.Since(start))
 	}
 	w.buf = w.buf[:0]
 }

@@ -116,27 +116,8 @@ func (l *Ledger) SnapshotTo(w io.Writer) error {
 	return l.snapshotTo(w, newPacer())
 }
 
-// Snapshot is SnapshotTo into memory: it calls rotate (which starts a new
-// journal segment and returns its first position p), then returns the
-// snapshot in pieces and p. It returns an error when rotate fails, or
-// SnapshotTo's.
-func (l *Ledger) Snapshot(rotate func() (pos, error)) ([][]byte, pos, error) {
-	return l.snapshot(rotate, newPacer())
-}
-
-// snapshot is Snapshot with its pacing: nil does not rest (benchmarks).
-func (l *Ledger) snapshot(rotate func() (pos, error), pace *pacer) ([][]byte, pos, error) {
-	p, err := rotate()
-	if err != nil {
-		return nil, p, fmt.Errorf("rotate journal: %w", err)
-	}
-	var data chunks
-	if err := l.snapshotTo(&data, pace); err != nil {
-		return nil, p, err
-	}
-	return data.bufs, p, nil
-}
-
+// snapshotTo is SnapshotTo with its pacing: nil does not rest (tests and
+// benchmarks).
 func (l *Ledger) snapshotTo(out io.Writer, pace *pacer) error {
 	var keys []Key
 	for i := range l.shards {
@@ -189,10 +170,11 @@ type pacer struct{ since time.Time }
 
 func newPacer() *pacer { return &pacer{since: time.Now()} }
 
-// rested starts a new stretch of work, after time spent waiting elsewhere.
-func (p *pacer) rested() {
+// waited takes d, time spent waiting on something else (a paced disk
+// write), out of the work since the last rest.
+func (p *pacer) waited(d time.Duration) {
 	if p != nil {
-		p.since = time.Now()
+		p.since = p.since.Add(d)
 	}
 }
 
@@ -204,36 +186,6 @@ func (p *pacer) step() {
 	if time.Since(p.since) >= snapshotWork {
 		time.Sleep(snapshotRest)
 		p.since = time.Now()
-	}
-}
-
-// chunkSize is the size of a snapshot's pieces.
-const chunkSize = 1 << 20
-
-// chunks is a byte buffer in fixed pieces. A snapshot of a large ledger is
-// tens of megabytes: grown as one slice it would be reallocated at every
-// doubling, and each of those huge allocations puts a debt of marking work
-// on every goroutine that allocates during the next collection, which
-// stalls decisions for hundreds of milliseconds (BenchmarkSnapshotFreeze).
-type chunks struct{ bufs [][]byte }
-
-// Write appends b; it never fails.
-func (c *chunks) Write(b []byte) (int, error) {
-	c.write(b)
-	return len(b), nil
-}
-
-func (c *chunks) write(b []byte) {
-	for len(b) > 0 {
-		n := len(c.bufs)
-		if n == 0 || len(c.bufs[n-1]) == chunkSize {
-			c.bufs = append(c.bufs, make([]byte, 0, chunkSize))
-			n++
-		}
-		last := c.bufs[n-1]
-		k := min(len(b), chunkSize-len(last))
-		c.bufs[n-1] = append(last, b[:k]...)
-		b = b[k:]
 	}
 }
 
@@ -255,26 +207,6 @@ func (a *account) clone() *account {
 	c.credits = maps.Clone(a.credits)
 	c.days = maps.Clone(a.days)
 	return &c
-}
-
-// snapshot returns the account as a snapshot stores it.
-func (a *account) snapshot() snapAccount {
-	sa := snapAccount{Key: a.key, Ledger: a.ledger, Days: a.days, Last: a.last} // a is a clone
-	a.slots.each(func(i int32, _ *slot) { sa.Holds = append(sa.Holds, a.hold(i)) })
-	for t := range a.answers {
-		ans, _ := a.answer(a.str(t))
-		sa.Answers = append(sa.Answers, ans)
-	}
-	if len(a.seen) > 0 {
-		sa.Seen = make(map[string]int64, len(a.seen))
-		for t, at := range a.seen {
-			sa.Seen[a.str(t)] = at
-		}
-	}
-	for _, c := range a.credits {
-		sa.Credits = append(sa.Credits, c)
-	}
-	return sa
 }
 
 // Sweep expires holds opened before expireBefore (the gateway's own safety

@@ -7,7 +7,18 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 )
+
+// snapshotBytes returns a snapshot of l, taken as the gateway takes one.
+func snapshotBytes(t testing.TB, l *Ledger) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := l.SnapshotTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 // A snapshot is taken while decisions and webhooks keep running, so some
 // records land after the rotate position but before their account is
@@ -54,23 +65,16 @@ func TestSnapshotUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	var p pos
-	data, gotP, err := l.Snapshot(func() (pos, error) {
-		j.mu.Lock()
-		p = pos(len(j.recs) + 1)
-		j.mu.Unlock()
-		traffic(99, 50) // after the rotate, before any shard is copied
-		return p, nil
-	})
-	if err != nil || gotP != p {
-		t.Fatalf("Snapshot: pos %d (want %d), %v", gotP, p, err)
-	}
+	j.mu.Lock()
+	p := pos(len(j.recs) + 1) // the journal "rotates" here
+	j.mu.Unlock()
+	traffic(99, 50) // after the rotate, before any account is copied
+	joined := snapshotBytes(t, l)
 	traffic(100, 100) // after the snapshot
 	close(stop)
 	wg.Wait()
 
 	var accts []snapAccount
-	joined := bytes.Join(data, nil)
 	if err := json.Unmarshal(joined, &accts); err != nil {
 		t.Fatal(err)
 	}
@@ -126,20 +130,17 @@ func TestAccountCloneIsDetached(t *testing.T) {
 	}
 }
 
-func TestChunks(t *testing.T) {
-	var c chunks
-	var want []byte
-	for i, n := range []int{0, 1, chunkSize - 1, 2, chunkSize, 3*chunkSize + 5} {
-		b := bytes.Repeat([]byte{byte('a' + i)}, n)
-		c.write(b)
-		want = append(want, b...)
+// Time a snapshot spends waiting on its writer is not counted as its work:
+// waited moves the start of the current stretch of work forward by it, so
+// a slow disk does not make the encoding rest more, and a fast writer does
+// not stop it from resting at all.
+func TestPacerWaitedExcludesWriteTime(t *testing.T) {
+	start := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	p := &pacer{since: start}
+	p.waited(3 * time.Millisecond)
+	if want := start.Add(3 * time.Millisecond); !p.since.Equal(want) {
+		t.Fatalf("since %v after waiting 3 ms, want %v", p.since, want)
 	}
-	for i, b := range c.bufs {
-		if len(b) > chunkSize || i < len(c.bufs)-1 && len(b) != chunkSize {
-			t.Fatalf("chunk %d of %d holds %d bytes", i, len(c.bufs), len(b))
-		}
-	}
-	if !bytes.Equal(bytes.Join(c.bufs, nil), want) {
-		t.Fatal("chunks do not join to what was written")
-	}
+	var none *pacer
+	none.waited(time.Second) // a nil pacer (no pacing) ignores it
 }
