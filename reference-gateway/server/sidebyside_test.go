@@ -180,6 +180,8 @@ type stepResult struct {
 	steal      float64   // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
 	timeWait   int       // TIME_WAIT sockets after the step
 	began      time.Time // when the step's first slice began, to line it up with the gateway's log
+	gc         gcSample  // this process's collections during the step's attacks (in process only)
+	gcOK       bool
 }
 
 func (r stepResult) p99OK() bool { return r.p99 <= 10*time.Millisecond }
@@ -301,8 +303,8 @@ func BenchmarkSideBySide(b *testing.B) {
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
 		out("GOMEMLIMIT=%s\n\n", v)
 	}
-	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | fsyncs > 5 ms | TIME_WAIT | began (UTC) |\n", runtime.NumCPU())
-	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|\n")
+	out("| run | rate (req/s) | target | achieved (req/s) | throughput (req/s) | success | p50 | p90 | p99 | max | p99 ≤ 10 ms | pass | CPU (of %d cores) | steal | fsyncs > 5 ms | GCs | GC pauses (ms) | assists (ms) | TIME_WAIT | began (UTC) |\n", runtime.NumCPU())
+	out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		steal := "–"
 		if r.steal >= 0 {
@@ -312,11 +314,14 @@ func BenchmarkSideBySide(b *testing.B) {
 		if r.slowSyncs >= 0 {
 			slowSyncs = strconv.Itoa(r.slowSyncs)
 		}
-		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %d | %s |\n",
+		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %d | %s |\n",
 			r.run, r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
-			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, r.timeWait, r.began.UTC().Format("15:04:05"))
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, gcCells(r.gc, r.gcOK), r.timeWait, r.began.UTC().Format("15:04:05"))
 	}
 	out("\n\"fsyncs > 5 ms\" counts the gateway journal's group commits whose write and fdatasync took over 5 ms during the step (its /metrics histogram): every request waiting on one waits that long, so many of them mean the disk, not the gateway's code, set that step's tail.\n")
+	if !cfg.procs {
+		out("\n\"GCs\" are this process's garbage collections that ended during the step's attacks (load generator, floor and gateway share one heap); \"GC pauses\" their stop-the-world time, estimated from runtime/metrics' histogram; \"assists\" the time goroutines spent helping the collector mark (processor time: with more processors than cores it can exceed CPU time).\n")
+	}
 	out("\nSustainable rate (highest ladder rate with success ≥ 99.9%%, achieved ≥ 95%% of target, p99 ≤ 10 ms):\n\n")
 	var ratios []float64
 	var floors, gws []int
@@ -438,7 +443,7 @@ func jitTargeter(tmpl *bodyTemplate, url string, seq *atomic.Uint64) vegeta.Targ
 func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name string) stepResult {
 	var acc stepAcc
 	acc.attack(cfg, t, rate, d, name)
-	return acc.result(t.name, rate, name)
+	return acc.result(t.name, rate, name, cfg.procs)
 }
 
 // stepAcc accumulates the attacks of one target at one rate: a whole step,
@@ -454,6 +459,7 @@ type stepAcc struct {
 	slow        slowTimeline
 	slowSyncs   float64 // journal fsyncs over 5 ms, gateway only
 	syncsOK     bool
+	gc          gcSample // this process's collections during the attacks
 }
 
 // attack runs one constant-rate attack with a new attacker (they are
@@ -475,7 +481,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 	if t.metrics != "" {
 		m0, _ = scrapeMetrics(t.client, t.metrics)
 	}
-	cpu0, steal0, wall0 := cfg.cpu(), stealTime(), time.Now()
+	cpu0, steal0, wall0, gc0 := cfg.cpu(), stealTime(), time.Now(), readGC()
 	if a.start.IsZero() {
 		a.start, a.stealOK = wall0, true
 	}
@@ -493,6 +499,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 	}
 	a.wall += time.Since(wall0)
 	a.cpu += cfg.cpu() - cpu0
+	a.gc = a.gc.add(readGC().sub(gc0))
 	if m0 != nil {
 		if m1, err := scrapeMetrics(t.client, t.metrics); err == nil {
 			a.slowSyncs += slowFsyncs(m1) - slowFsyncs(m0)
@@ -507,7 +514,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 }
 
 // result summarises a.
-func (a *stepAcc) result(target string, rate int, name string) stepResult {
+func (a *stepAcc) result(target string, rate int, name string, procs bool) stepResult {
 	a.m.Close()
 	if sideSlow() {
 		a.slow.print(name, a.start)
@@ -517,7 +524,7 @@ func (a *stepAcc) result(target string, rate int, name string) stepResult {
 		target: target, rate: rate, success: a.m.Success,
 		p50: a.m.Latencies.P50, p90: a.m.Latencies.P90, p99: a.m.Latencies.P99, max: a.m.Latencies.Max,
 		requests: a.m.Requests, codes: a.m.StatusCodes, errors: a.m.Errors, steal: -1, timeWait: timeWaitSockets(),
-		slowSyncs: -1, began: a.start,
+		slowSyncs: -1, began: a.start, gc: a.gc, gcOK: !procs,
 	}
 	if a.syncsOK {
 		r.slowSyncs = int(a.slowSyncs)
@@ -545,7 +552,7 @@ func runStep(cfg sideConfig, order []*sideTarget, rate int) []stepResult {
 		var out []stepResult
 		for i, t := range order {
 			accs[i].attack(cfg, t, rate, cfg.step, name(t))
-			out = append(out, accs[i].result(t.name, rate, name(t)))
+			out = append(out, accs[i].result(t.name, rate, name(t), cfg.procs))
 			time.Sleep(cfg.pause)
 		}
 		return out
@@ -562,7 +569,7 @@ func runStep(cfg sideConfig, order []*sideTarget, rate int) []stepResult {
 	}
 	out := make([]stepResult, len(order))
 	for i, t := range order {
-		out[i] = accs[i].result(t.name, rate, name(t))
+		out[i] = accs[i].result(t.name, rate, name(t), cfg.procs)
 	}
 	time.Sleep(cfg.pause)
 	return out
