@@ -495,10 +495,7 @@ func (s *objScanner) str() (escapes bool, err error) {
 	d := s.data
 	i := s.i + 1
 	for i < len(d) {
-		// Fast path: the bytes that need no attention.
-		for i < len(d) && d[i] >= 0x20 && d[i] != '"' && d[i] != '\\' {
-			i++
-		}
+		i = plainEnd(d, i) // past the bytes that need no attention
 		if i == len(d) {
 			break
 		}

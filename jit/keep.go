@@ -65,9 +65,7 @@ func prune(p *plan, paths [][]string) (*plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := *p
-		c.elem = elem
-		return &c, nil
+		return &plan{kind: kPointer, typ: p.typ, elem: elem}, nil
 	case kStruct:
 	default:
 		return nil, Errorf(EINVALID, "path %q goes on past %s, which holds no fields", strings.Join(paths[0], "."), p.typ)
@@ -147,8 +145,10 @@ func (d *decoder) check(p *plan) error {
 		}
 	case kStruct:
 		if c == '{' {
+			var prev *field
 			return d.members(func(start, end int, escaped bool) error {
-				if f := d.field(p, start, end, escaped); f != nil {
+				f := d.fieldAfter(p, prev, start, end, escaped)
+				if prev = f; f != nil {
 					return within(d.check(f.plan), f.name)
 				}
 				d.skip()

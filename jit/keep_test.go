@@ -1,9 +1,13 @@
 package jit
 
 import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -153,4 +157,88 @@ func BenchmarkDecoderKeep(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecodeCompact decodes the golden authorization as gateways
+// receive it, without indentation (the other decode benchmarks read the
+// indented file): whole is DecodeTransaction, as the side-by-side floor
+// decodes; keep is the reference gateway's Decoder (the widest keep set).
+func BenchmarkDecodeCompact(b *testing.B) {
+	raw, err := os.ReadFile(goldenPath("jit_request_authorization.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	keep, err := NewDecoder(keepSets[len(keepSets)-1]...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		d    *Decoder
+	}{{"whole", wholeTransaction}, {"keep", keep}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.d.Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodersLearnKeyOrderSafely decodes the same fields in shuffled
+// orders and spellings, from several goroutines at once (run with -race),
+// and checks each result against encoding/json: the field a decoder guesses
+// from the order it saw last may only stand for a key spelled exactly as
+// its name.
+func TestDecodersLearnKeyOrderSafely(t *testing.T) {
+	keep, err := NewDecoder("token", "user_token", "gpa_order.jit_funding")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := []string{`"token":"t1"`, `"user_token":"u1"`, `"state":"PENDING"`, `"gpa_order":{"jit_funding":{"token":"j1","method":"pgfs.authorization","user_token":"u1","amount":"1.00"}}`}
+	variants := []string{
+		`{"Token":"t2","USER_TOKEN":"u2"}`,     // spelled otherwise: found by folding, never guessed
+		`{"\u0074oken":"t3","user_token":"u3"}`, // escaped: never guessed
+		`{"user_token":"u4","token":"t4"}`,
+		`{"token":"t5","unknown":1,"user_token":"u5"}`,
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var bodies []string
+	for range 200 {
+		r.Shuffle(len(members), func(i, j int) { members[i], members[j] = members[j], members[i] })
+		bodies = append(bodies, "{"+strings.Join(members, ",")+"}")
+	}
+	bodies = append(bodies, variants...)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range bodies {
+				body := []byte(bodies[(i+g*37)%len(bodies)])
+				var want Transaction
+				if err := json.Unmarshal(body, &want); err != nil {
+					t.Errorf("json.Unmarshal(%s): %v", body, err)
+					return
+				}
+				whole, err := DecodeTransaction(body)
+				if err != nil || !reflect.DeepEqual(*whole, want) {
+					t.Errorf("DecodeTransaction(%s) = %+v, %v; want %+v", body, whole, err, want)
+					return
+				}
+				kept, err := keep.Decode(body)
+				if err != nil || kept.Token != want.Token || kept.UserToken != want.UserToken || !reflect.DeepEqual(kept.JITFundingOf(), want.JITFundingOf()) || kept.State != "" {
+					t.Errorf("keep.Decode(%s) = %+v, %v; want the kept fields of %+v", body, kept, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // This file is the value half of DecodeTransaction and DecodeWebhook: a
@@ -41,6 +42,9 @@ type plan struct {
 	elem   *plan             // kPointer, kSlice, kMap: the element's plan
 	fields map[string]*field // kStruct: by JSON name, folded as appendFolded folds keys
 	exact  map[string]*field // kStruct: by JSON name as written, tried first
+	// first is the field whose name opened the latest object decoded
+	// by this plan: the guess fieldAfter tries first (kStruct).
+	first atomic.Pointer[field]
 }
 
 // field is one decodable field of a struct.
@@ -51,6 +55,10 @@ type field struct {
 	// check: the value is checked against plan as if decoded, and then
 	// dropped (a Decoder's fields outside what it keeps).
 	check bool
+	// next is the field that followed this one the last time it was
+	// decoded: senders write their fields in a fixed order, so it is
+	// nearly always the next key's field, found without hashing.
+	next atomic.Pointer[field]
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -284,8 +292,10 @@ func describeJSON(c byte) string {
 
 // object decodes the object at d.i into the struct v.
 func (d *decoder) object(v reflect.Value, p *plan) error {
+	var prev *field
 	return d.members(func(start, end int, escaped bool) error {
-		f := d.field(p, start, end, escaped)
+		f := d.fieldAfter(p, prev, start, end, escaped)
+		prev = f
 		switch {
 		case f == nil:
 			d.skip()
@@ -295,6 +305,27 @@ func (d *decoder) object(v reflect.Value, p *plan) error {
 		}
 		return within(d.value(v.Field(f.index), f.plan), f.name)
 	})
+}
+
+// fieldAfter is field for the key that follows prev's key in an object
+// (prev nil: the object's first key, or one after a key that named no
+// field). It tries the field that followed last time first, and learns the
+// order it sees. The guess stands only if the key is spelled exactly as its
+// name, when field would find the same field.
+func (d *decoder) fieldAfter(p *plan, prev *field, start, end int, escaped bool) *field {
+	slot := &p.first
+	if prev != nil {
+		slot = &prev.next
+	}
+	guess := slot.Load()
+	if guess != nil && !escaped && string(d.data[start:end]) == guess.name {
+		return guess
+	}
+	f := d.field(p, start, end, escaped)
+	if f != nil {
+		slot.Store(f)
+	}
+	return f
 }
 
 // field returns the field of the struct plan p that the key at
@@ -464,11 +495,9 @@ func (d *decoder) skip() {
 
 // strEnd returns the offset just past the string literal that opens at i.
 func strEnd(data []byte, i int) int {
-	for i++; ; i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
+	for i++; ; i += 2 { // past a backslash and the byte it escapes
+		i = quoteOrBackslash(data, i)
+		if data[i] == '"' {
 			return i + 1
 		}
 	}
