@@ -205,7 +205,7 @@ func TestDecodersLearnKeyOrderSafely(t *testing.T) {
 	}
 	members := []string{`"token":"t1"`, `"user_token":"u1"`, `"state":"PENDING"`, `"gpa_order":{"jit_funding":{"token":"j1","method":"pgfs.authorization","user_token":"u1","amount":"1.00"}}`}
 	variants := []string{
-		`{"Token":"t2","USER_TOKEN":"u2"}`,     // spelled otherwise: found by folding, never guessed
+		`{"Token":"t2","USER_TOKEN":"u2"}`,      // spelled otherwise: found by folding, never guessed
 		`{"\u0074oken":"t3","user_token":"u3"}`, // escaped: never guessed
 		`{"user_token":"u4","token":"t4"}`,
 		`{"token":"t5","unknown":1,"user_token":"u5"}`,
