@@ -147,8 +147,8 @@ func (d *decoder) check(p *plan) error {
 		if c == '{' {
 			var prev *field
 			return d.members(func(start, end int, escaped bool) error {
-				f := d.fieldAfter(p, prev, start, end, escaped)
-				if prev = f; f != nil {
+				if f := d.fieldAfter(p, prev, start, end, escaped); f != nil {
+					prev = f
 					return within(d.check(f.plan), f.name)
 				}
 				d.skip()

@@ -242,3 +242,37 @@ func TestDecodersLearnKeyOrderSafely(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDecoderLearnsOrderPastUnknownKeys checks what the decoder learns from
+// a body with keys it does not know: the first known key, and each known
+// key's known successor. Unknown keys in between must not make it relearn
+// (a shared store) on every request.
+func TestDecoderLearnsOrderPastUnknownKeys(t *testing.T) {
+	d, err := NewDecoder("token", "user_token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"new_field":1,"token":"a","another":{"x":2},"user_token":"b","state":"PENDING"}`)
+	for range 2 {
+		if _, err := d.Decode(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := d.plan
+	token, user, state := p.exact["token"], p.exact["user_token"], p.exact["state"]
+	name := func(f *field) string {
+		if f == nil {
+			return "nothing"
+		}
+		return f.name
+	}
+	if got := p.first.Load(); got != token {
+		t.Errorf("first known field learned: %s, want token", name(got))
+	}
+	if got := token.next.Load(); got != user {
+		t.Errorf("after token: %s, want user_token", name(got))
+	}
+	if got := user.next.Load(); got != state {
+		t.Errorf("after user_token: %s, want state", name(got))
+	}
+}

@@ -297,7 +297,9 @@ func (d *decoder) object(v reflect.Value, p *plan) error {
 	var prev *field
 	return d.members(func(start, end int, escaped bool) error {
 		f := d.fieldAfter(p, prev, start, end, escaped)
-		prev = f
+		if f != nil {
+			prev = f // an unknown key in between does not change what follows prev
+		}
 		switch {
 		case f == nil:
 			d.skip()
@@ -309,10 +311,10 @@ func (d *decoder) object(v reflect.Value, p *plan) error {
 	})
 }
 
-// fieldAfter is field for the key that follows prev's key in an object
-// (prev nil: the object's first key, or one after a key that named no
-// field). It tries the field that followed last time first, and learns the
-// order it sees. The guess stands only if the key is spelled exactly as its
+// fieldAfter is field for the key that follows prev's key in an object,
+// not counting keys that name no field (prev nil: the object's first
+// known key). It tries the field that followed last time first, and learns
+// the order it sees. The guess stands only if the key is spelled exactly as its
 // name, when field would find the same field.
 func (d *decoder) fieldAfter(p *plan, prev *field, start, end int, escaped bool) *field {
 	slot := &p.first
