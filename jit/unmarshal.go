@@ -44,8 +44,9 @@ type plan struct {
 	elem   *plan             // kPointer, kSlice, kMap: the element's plan
 	fields map[string]*field // kStruct: by JSON name, folded as appendFolded folds keys
 	exact  map[string]*field // kStruct: by JSON name as written, tried first
-	// first is the field whose name opened the latest object decoded
-	// by this plan: the guess fieldAfter tries first (kStruct).
+	// first is the first known field of the latest object decoded by
+	// this plan: fieldAfter's guess for an object's first known key
+	// (kStruct).
 	first atomic.Pointer[field]
 }
 
@@ -314,8 +315,8 @@ func (d *decoder) object(v reflect.Value, p *plan) error {
 // fieldAfter is field for the key that follows prev's key in an object,
 // not counting keys that name no field (prev nil: the object's first
 // known key). It tries the field that followed last time first, and learns
-// the order it sees. The guess stands only if the key is spelled exactly as its
-// name, when field would find the same field.
+// the order it sees. The guess stands only if the key is spelled exactly as
+// its name, when field would find the same field.
 func (d *decoder) fieldAfter(p *plan, prev *field, start, end int, escaped bool) *field {
 	slot := &p.first
 	if prev != nil {

@@ -180,8 +180,7 @@ type stepResult struct {
 	steal      float64   // CPU time the hypervisor took from this VM over the step, as a fraction of all cores (-1: unknown)
 	timeWait   int       // TIME_WAIT sockets after the step
 	began      time.Time // when the step's first slice began, to line it up with the gateway's log
-	gc         gcSample  // this process's collections during the step's attacks (in process only)
-	gcOK       bool
+	gc         gcSample  // this process's collections during the step's attacks (meaningful in process only)
 }
 
 func (r stepResult) p99OK() bool { return r.p99 <= 10*time.Millisecond }
@@ -316,7 +315,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		}
 		out("| %d | %d | %s | %.0f | %.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %d | %s |\n",
 			r.run, r.rate, r.target, r.achieved, r.throughput, 100*r.success, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max),
-			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, gcCells(r.gc, r.gcOK), r.timeWait, r.began.UTC().Format("15:04:05"))
+			yesNo(r.p99OK()), yesNo(r.pass()), 100*r.cpu, steal, slowSyncs, gcCells(r.gc, !cfg.procs), r.timeWait, r.began.UTC().Format("15:04:05"))
 	}
 	out("\n\"fsyncs > 5 ms\" counts the gateway journal's group commits whose write and fdatasync took over 5 ms during the step (its /metrics histogram): every request waiting on one waits that long, so many of them mean the disk, not the gateway's code, set that step's tail.\n")
 	if !cfg.procs {
@@ -443,7 +442,7 @@ func jitTargeter(tmpl *bodyTemplate, url string, seq *atomic.Uint64) vegeta.Targ
 func attackStep(cfg sideConfig, t *sideTarget, rate int, d time.Duration, name string) stepResult {
 	var acc stepAcc
 	acc.attack(cfg, t, rate, d, name)
-	return acc.result(t.name, rate, name, cfg.procs)
+	return acc.result(t.name, rate, name)
 }
 
 // stepAcc accumulates the attacks of one target at one rate: a whole step,
@@ -514,7 +513,7 @@ func (a *stepAcc) attack(cfg sideConfig, t *sideTarget, rate int, d time.Duratio
 }
 
 // result summarises a.
-func (a *stepAcc) result(target string, rate int, name string, procs bool) stepResult {
+func (a *stepAcc) result(target string, rate int, name string) stepResult {
 	a.m.Close()
 	if sideSlow() {
 		a.slow.print(name, a.start)
@@ -524,7 +523,7 @@ func (a *stepAcc) result(target string, rate int, name string, procs bool) stepR
 		target: target, rate: rate, success: a.m.Success,
 		p50: a.m.Latencies.P50, p90: a.m.Latencies.P90, p99: a.m.Latencies.P99, max: a.m.Latencies.Max,
 		requests: a.m.Requests, codes: a.m.StatusCodes, errors: a.m.Errors, steal: -1, timeWait: timeWaitSockets(),
-		slowSyncs: -1, began: a.start, gc: a.gc, gcOK: !procs,
+		slowSyncs: -1, began: a.start, gc: a.gc,
 	}
 	if a.syncsOK {
 		r.slowSyncs = int(a.slowSyncs)
@@ -552,7 +551,7 @@ func runStep(cfg sideConfig, order []*sideTarget, rate int) []stepResult {
 		var out []stepResult
 		for i, t := range order {
 			accs[i].attack(cfg, t, rate, cfg.step, name(t))
-			out = append(out, accs[i].result(t.name, rate, name(t), cfg.procs))
+			out = append(out, accs[i].result(t.name, rate, name(t)))
 			time.Sleep(cfg.pause)
 		}
 		return out
@@ -569,7 +568,7 @@ func runStep(cfg sideConfig, order []*sideTarget, rate int) []stepResult {
 	}
 	out := make([]stepResult, len(order))
 	for i, t := range order {
-		out[i] = accs[i].result(t.name, rate, name(t), cfg.procs)
+		out[i] = accs[i].result(t.name, rate, name(t))
 	}
 	time.Sleep(cfg.pause)
 	return out
