@@ -111,7 +111,7 @@ func createFile(path string, sync bool, fill func(f *os.File, w io.Writer) error
 // obsolete files — goes to the disk in steps with a rest after each, so that
 // a commit's fdatasync, whose cache flush would otherwise also carry
 // everything written before it, never waits behind much of it. On the
-// development VM (docs/performance.md), a 150 MB file written at once and
+// development VM (docs/performance-history.md), a 150 MB file written at once and
 // then fsynced stalled a concurrent 4 KiB write+fdatasync loop for 50–77 ms,
 // and unlinking it for about 20 ms; written in 1 MiB steps, each synced and
 // followed by 2 ms of rest, and removed by truncating 8 MiB at a time, the

@@ -51,7 +51,7 @@ func TuneRuntime(hold bool) string {
 // marking in assists. On two cores, at 5,000 req/s, four processors passed
 // 11 of 24 five-second steps against 8 of 24 with three, and a trace at
 // 5,500 req/s had 1,886 ms in assists against 4,820 ms
-// (docs/performance.md, seventh session).
+// (docs/performance-history.md, seventh session).
 func procsFor(procs int) int {
 	if procs+1 == 3 {
 		return 4
