@@ -140,8 +140,11 @@ func pacedSyncs(path string, t0 time.Time, iv, d time.Duration, out *[]syncSpan)
 	defer f.Close()
 	rec := make([]byte, 8<<10)
 	n := int(d / iv)
-	if _, err := f.WriteAt(make([]byte, (n+1)*len(rec)), 0); err != nil {
-		return err
+	zeros := make([]byte, 1<<20)
+	for off := 0; off < (n+1)*len(rec); off += len(zeros) {
+		if _, err := f.WriteAt(zeros, int64(off)); err != nil {
+			return err
+		}
 	}
 	if err := f.Sync(); err != nil {
 		return err
