@@ -149,15 +149,15 @@ func pacedSyncs(path string, t0 time.Time, iv, d time.Duration, out *[]syncSpan)
 	if err := f.Sync(); err != nil {
 		return err
 	}
+	ds := datasync
+	if *flagRealtime {
+		ds = datasyncHeld
+	}
 	for i := range n {
 		time.Sleep(time.Until(t0.Add(time.Duration(i) * iv)))
 		s := time.Now()
 		if _, err := f.WriteAt(rec, int64(i*len(rec))); err != nil {
 			return err
-		}
-		ds := datasync
-		if *flagRealtime {
-			ds = datasyncHeld
 		}
 		if err := ds(f); err != nil {
 			return err

@@ -331,7 +331,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		if fl > 0 {
 			ratio := 100 * float64(g) / float64(fl)
 			ratios = append(ratios, ratio)
-			out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", ratio, map[bool]string{true: "met", false: "NOT met"}[ratio >= 80])
+			out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", ratio, metOrNot(ratio >= 80))
 		}
 		if fl == cfg.ladder[len(cfg.ladder)-1] {
 			out("; the floor passed the top of the ladder, so its limit may be higher and the ratio is an upper bound")
@@ -341,12 +341,12 @@ func BenchmarkSideBySide(b *testing.B) {
 	ratio, fl, g := median(ratios), medianInt(floors), medianInt(gws)
 	if cfg.runs > 1 {
 		out("- median over %d runs: floor %d req/s, gateway %d req/s, ratio %.0f%% (%d of %d runs met the target).\n", cfg.runs, fl, g, ratio, countAtLeast(ratios, 80), cfg.runs)
-		pf, pg := pooled(results, cfg.ladder, cfg.runs, "floor"), pooled(results, cfg.ladder, cfg.runs, "gateway")
-		out("- pooled over the runs (the highest rate at which a target passed in more than half of the runs, as at every lower rate): floor %d req/s, gateway %d req/s", pf, pg)
+		pf, pg := pooled(results, cfg.ladder, "floor"), pooled(results, cfg.ladder, "gateway")
+		out("- pooled over the runs (the highest rate at which more than half of a target's steps passed, one a run unless the ladder repeats the rate, as at every lower rate): floor %d req/s, gateway %d req/s", pf, pg)
 		if pf > 0 {
-			out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", 100*float64(pg)/float64(pf), map[bool]string{true: "met", false: "NOT met"}[5*pg >= 4*pf])
+			out(" = %.0f%% of the floor (design target ≥ 80%%: %s)", 100*float64(pg)/float64(pf), metOrNot(5*pg >= 4*pf))
 		}
-		out(".\n\n%s", poolTable(results, cfg.ladder, cfg.runs))
+		out(".\n\n%s", poolTable(results, cfg.ladder))
 	}
 
 	syncs := after["jitsim_gateway_journal_fsync_seconds_count"] - before["jitsim_gateway_journal_fsync_seconds_count"]
